@@ -1,0 +1,181 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { serializerCompiler, validatorCompiler, jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import fastifyCookie from '@fastify/cookie';
+import fastifyJwt from '@fastify/jwt';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyCors from '@fastify/cors';
+import fastifyCompress from '@fastify/compress';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { Transporter } from 'nodemailer';
+import type { Redis } from 'ioredis';
+import type { Config } from './platform/config.js';
+import { openDatabase, type Database } from './platform/db.js';
+import { createQueue, type Queue } from './platform/queue.js';
+import { createMailer, mailJobHandler } from './platform/mail.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { createSettings } from './platform/settings.js';
+import { createPasswordHasher } from './platform/passwords.js';
+import { createSecretBox } from './platform/tokens.js';
+import { createAuthGuard } from './platform/auth-guard.js';
+import { createRedis } from './platform/redis.js';
+import { registerErrorHandling, envelope } from './platform/http-errors.js';
+import { TooManyRequests } from './platform/errors.js';
+import { registerMetrics } from './platform/metrics.js';
+import { healthModule } from './modules/health/health.routes.js';
+import { authModule } from './modules/auth/auth.routes.js';
+import { usersModule } from './modules/users/users.routes.js';
+import { adminModule } from './modules/admin/admin.routes.js';
+import { eraseUserJob } from './modules/users/users.service.js';
+
+export type AppDeps = {
+  /** An open database to use instead of opening one from the configuration (tests). */
+  database?: Database;
+  /** Replaces the mail transport (tests capture mail this way). */
+  mailTransport?: Transporter;
+  clock?: Clock;
+  redis?: Redis | null;
+};
+
+/** Everything a module may depend on; each module picks what it needs. */
+export type Platform = Awaited<ReturnType<typeof createPlatform>>;
+
+async function createPlatform(app: FastifyInstance, config: Config, deps: AppDeps) {
+  const database = deps.database ?? (await openDatabase(config));
+  const ownsDatabase = !deps.database;
+  // The embedded database migrates itself; production runs `npm run db:migrate` once per release.
+  if (database.kind === 'pglite' && ownsDatabase) await database.migrate();
+  const clock = deps.clock ?? systemClock;
+  const redis = deps.redis !== undefined ? deps.redis : createRedis(config.redisUrl);
+  const queue: Queue = createQueue(database, app.log);
+  const mailer = createMailer(config, app.log, deps.mailTransport);
+  const settings = createSettings(database.db, clock);
+  const guard = createAuthGuard(app, { db: database.db, settings });
+  return {
+    config,
+    database,
+    ownsDatabase,
+    db: database.db,
+    clock,
+    redis,
+    ownsRedis: deps.redis === undefined && redis !== null,
+    queue,
+    mailer,
+    settings,
+    guard,
+    passwords: createPasswordHasher(config.passwordHashing),
+    secretBox: createSecretBox(config.jwtSecret),
+  };
+}
+
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+            // Human-readable on a terminal, JSON lines everywhere else.
+            ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+          },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w.:-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(fastifyJwt, { secret: config.jwtSecret, sign: { algorithm: 'HS256' }, verify: { algorithms: ['HS256'] } });
+  const platform = await createPlatform(app, config, deps);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'", 'ws:', 'wss:', 'https:'],
+        workerSrc: ["'self'", 'blob:'],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: config.env === 'production',
+  });
+  await app.register(fastifyCors, { origin: config.corsOrigins, credentials: true });
+  await app.register(fastifyCompress, { threshold: 1024 });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: config.rateLimit.max,
+    timeWindow: '1 minute',
+    ...(platform.redis ? { redis: platform.redis, nameSpace: 'wd-rl:' } : {}),
+    allowList: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url),
+    errorResponseBuilder: (_request, context) =>
+      new TooManyRequests(`Too many requests. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`, context.ttl / 1000),
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'WalkyDoggy API', version: '1.0.0', description: 'Pet-care services marketplace. Every response uses the `{success, data|error}` envelope.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  registerMetrics(app);
+
+  await app.register(healthModule(platform));
+  await app.register(authModule(platform), { prefix: '/v1' });
+  await app.register(usersModule(platform), { prefix: '/v1' });
+  await app.register(adminModule(platform), { prefix: '/v1' });
+
+  platform.queue.handle('mail.send', mailJobHandler(platform.mailer));
+  platform.queue.handle('user.erase', eraseUserJob(platform));
+
+  const webDist = config.webDist;
+  if (webDist) await app.register(fastifyStatic, { root: webDist, wildcard: false, setHeaders: immutableAssets });
+  app.setNotFoundHandler((request, reply) => {
+    // Client-side routes of the web app get its index page; API paths get the JSON envelope.
+    if (webDist && request.method === 'GET' && !/^\/(v1|docs)(\/|$)/.test(request.url) && request.headers.accept?.includes('text/html'))
+      return reply.type('text/html').header('cache-control', 'no-cache').send(fs.createReadStream(path.join(webDist, 'index.html')));
+    return reply.status(404).send(envelope('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`));
+  });
+
+  await platform.queue.start({ workers: config.jobs.workers });
+  app.addHook('onClose', async () => {
+    await platform.queue.stop(config.shutdownTimeoutMs);
+    platform.mailer.close();
+    if (platform.ownsRedis) await platform.redis?.quit();
+    if (platform.ownsDatabase) await platform.database.close();
+  });
+  app.decorate('platform', platform);
+  return app;
+}
+
+/** Vite fingerprints everything under assets/, so those files never change; the rest must be revalidated. */
+function immutableAssets(reply: FastifyReply, filePath: string) {
+  reply.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    platform: Platform;
+  }
+}

@@ -1,0 +1,92 @@
+import crypto from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { users } from '@walkydoggy/shared/db';
+import type { Session } from '@walkydoggy/shared';
+import type { Platform } from '../../app.js';
+import type { Executor } from '../../platform/db.js';
+import { audit, type RequestMeta } from '../../platform/audit.js';
+import { hashToken, newToken } from '../../platform/tokens.js';
+import { Unauthorized } from '../../platform/errors.js';
+import { ACCESS_TOKEN_SECONDS } from '../../platform/auth-guard.js';
+import { toUserView } from '../users/users.view.js';
+import * as q from './auth.queries.js';
+
+export const REFRESH_TOKEN_MS = 7 * 24 * 60 * 60 * 1000;
+export const REFRESH_COOKIE = 'wd_refresh';
+
+/** A session for the client plus the refresh token to put in its cookie. */
+export type IssuedSession = Session & { refreshToken: string };
+
+type Deps = Pick<Platform, 'db' | 'clock' | 'guard' | 'settings'>;
+
+export function createSessions(p: Deps) {
+  /** Issues an access token and a refresh token (a new family unless one is given). */
+  async function issue(exec: Executor, userId: string, meta: RequestMeta, familyId: string = crypto.randomUUID()): Promise<IssuedSession> {
+    const now = p.clock.now();
+    const user = await q.findUserById(exec, userId);
+    if (!user) throw new Unauthorized();
+    const { token, hash } = newToken();
+    await q.insertRefreshToken(exec, {
+      userId,
+      familyId,
+      tokenHash: hash,
+      expiresAt: new Date(now.getTime() + REFRESH_TOKEN_MS),
+      userAgent: meta.userAgent,
+      ip: meta.ip,
+    });
+    const settings = await p.settings.get(exec);
+    return {
+      accessToken: p.guard.signAccessToken({ sub: user.id, role: user.role, ev: user.emailVerifiedAt !== null, sv: user.sessionVersion }),
+      expiresIn: ACCESS_TOKEN_SECONDS,
+      user: toUserView(user, settings),
+      refreshToken: token,
+    };
+  }
+
+  /** Starts a session after a successful sign-in. */
+  async function signIn(userId: string, meta: RequestMeta, method: 'password' | 'totp' | 'recovery_code'): Promise<IssuedSession> {
+    return p.db.transaction(async (tx) => {
+      const now = p.clock.now();
+      await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, userId));
+      await audit(tx, { actorId: userId, action: 'auth.login', targetType: 'user', targetId: userId, ...meta, details: { method } });
+      return issue(tx, userId, meta);
+    });
+  }
+
+  /**
+   * Rotates a refresh token. A token that was already used means it leaked (or a client misbehaved):
+   * the whole family it belongs to is revoked, so the thief's copy dies with the owner's.
+   */
+  async function refresh(rawToken: string | undefined, meta: RequestMeta): Promise<IssuedSession> {
+    if (!rawToken) throw new Unauthorized('Sign in to continue.', 'TOKEN_INVALID');
+    const outcome = await p.db.transaction(async (tx) => {
+      const now = p.clock.now();
+      const row = await q.lockRefreshToken(tx, hashToken(rawToken));
+      if (!row || row.revokedAt || row.expiresAt <= now) return { kind: 'invalid' as const };
+      if (row.usedAt) {
+        await q.revokeFamily(tx, row.familyId, now);
+        await audit(tx, { actorId: row.userId, action: 'auth.refresh.reuse_detected', targetType: 'user', targetId: row.userId, ...meta, details: { familyId: row.familyId } });
+        return { kind: 'reused' as const };
+      }
+      const user = await q.findUserById(tx, row.userId);
+      if (!user || user.status !== 'active') return { kind: 'invalid' as const };
+      await q.markRefreshTokenUsed(tx, row.id, now);
+      return { kind: 'ok' as const, session: await issue(tx, row.userId, meta, row.familyId) };
+    });
+    if (outcome.kind !== 'ok') throw new Unauthorized('Your session has ended. Sign in again.', 'TOKEN_INVALID');
+    return outcome.session;
+  }
+
+  async function signOut(rawToken: string | undefined, meta: RequestMeta) {
+    if (!rawToken) return;
+    await p.db.transaction(async (tx) => {
+      const row = await q.lockRefreshToken(tx, hashToken(rawToken));
+      if (!row) return;
+      await q.revokeFamily(tx, row.familyId, p.clock.now());
+      await audit(tx, { actorId: row.userId, action: 'auth.logout', targetType: 'user', targetId: row.userId, ...meta });
+    });
+  }
+
+  return { issue, signIn, refresh, signOut };
+}
+export type Sessions = ReturnType<typeof createSessions>;

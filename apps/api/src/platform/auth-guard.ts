@@ -1,0 +1,89 @@
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { eq } from 'drizzle-orm';
+import { users } from '@walkydoggy/shared/db';
+import type { AccessClaims, Role } from '@walkydoggy/shared';
+import type { Db } from './db.js';
+import type { Settings } from './settings.js';
+import { Forbidden, NotFound, Unauthorized } from './errors.js';
+
+export type Actor = { id: string; role: Role; emailVerified: boolean; twoFactorEnabled: boolean; twoFactorSetupRequired: boolean };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in caller; set by `guard.authenticate`, only read on routes that use it. */
+    actor: Actor;
+  }
+  interface FastifyContextConfig {
+    /** Reachable by an account that a platform setting obliges to turn on 2FA and has not yet. */
+    allowPendingTwoFactor?: boolean;
+  }
+}
+
+export const ACCESS_TOKEN_SECONDS = 15 * 60;
+type AccessToken = AccessClaims & { typ: 'access' };
+
+export function createAuthGuard(app: FastifyInstance, deps: { db: Db; settings: Settings }) {
+  function signAccessToken(claims: AccessClaims): string {
+    return app.jwt.sign({ ...claims, typ: 'access' } satisfies AccessToken, { expiresIn: ACCESS_TOKEN_SECONDS });
+  }
+
+  function readClaims(request: FastifyRequest): AccessToken {
+    const header = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
+    if (!token) throw new Unauthorized();
+    let claims: AccessToken;
+    try {
+      claims = app.jwt.verify<AccessToken>(token);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'FAST_JWT_EXPIRED') throw new Unauthorized('Your session has expired.', 'TOKEN_EXPIRED');
+      throw new Unauthorized('Your session is not valid. Sign in again.', 'TOKEN_INVALID');
+    }
+    if (claims.typ !== 'access') throw new Unauthorized('Your session is not valid. Sign in again.', 'TOKEN_INVALID');
+    return claims;
+  }
+
+  /** Verifies the access token and that the account still exists, is active and has not revoked its sessions. */
+  const authenticate: preHandlerAsyncHookHandler = async (request) => {
+    const claims = readClaims(request);
+    const [user] = await deps.db
+      .select({ id: users.id, role: users.role, status: users.status, sv: users.sessionVersion, verified: users.emailVerifiedAt, totp: users.totpEnabledAt })
+      .from(users)
+      .where(eq(users.id, claims.sub));
+    if (!user || user.status !== 'active' || user.sv !== claims.sv)
+      throw new Unauthorized('Your session has ended. Sign in again.', 'TOKEN_INVALID');
+    const settings = user.role === 'business' && !user.totp ? await deps.settings.get() : null;
+    const actor: Actor = {
+      id: user.id,
+      role: user.role,
+      emailVerified: user.verified !== null,
+      twoFactorEnabled: user.totp !== null,
+      twoFactorSetupRequired: Boolean(settings?.requireTwoFactorForBusiness),
+    };
+    if (actor.twoFactorSetupRequired && !request.routeOptions.config.allowPendingTwoFactor)
+      throw new Forbidden('Turn on two-factor sign-in in your profile first: it is required for business accounts.', 'TWO_FACTOR_REQUIRED');
+    request.actor = actor;
+  };
+
+  function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
+    return async (request) => {
+      if (!roles.includes(request.actor.role)) throw new Forbidden();
+    };
+  }
+
+  /** For actions that need a confirmed e-mail address: booking, publishing. */
+  const requireVerifiedEmail: preHandlerAsyncHookHandler = async (request) => {
+    if (!request.actor.emailVerified) throw new Forbidden('Confirm your e-mail address first: we sent you a link.', 'EMAIL_NOT_VERIFIED');
+  };
+
+  return { authenticate, requireRole, requireVerifiedEmail, signAccessToken };
+}
+export type AuthGuard = ReturnType<typeof createAuthGuard>;
+
+/**
+ * Resource scoping for later modules: a record owned by someone else is reported as missing, not
+ * forbidden, so that ids cannot be probed. Staff roles given in `staff` may act on anyone's.
+ */
+export function assertOwnerOrStaff(actor: Actor, ownerId: string | null | undefined, what: string, staff: Role[] = ['admin']) {
+  if (ownerId === actor.id || staff.includes(actor.role)) return;
+  throw new NotFound(what);
+}

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { repoRoot } from './paths.js';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const url = (protocols: string[]) =>
+  z.url().refine((v) => protocols.includes(new URL(v).protocol.replace(':', '')), `must be a ${protocols.join(' or ')} URL`);
+
+/** Every environment variable the server reads. README.md documents each one. */
+const envSchema = z.object({
+  APP_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().default(path.join(repoRoot, 'data')),
+  DATABASE_URL: url(['postgres', 'postgresql']).optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: url(['redis', 'rediss']).optional(),
+  SMTP_URL: url(['smtp', 'smtps']).optional(),
+  MAIL_FROM: z.string().default('WalkyDoggy <no-reply@walkydoggy.local>'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  CORS_ORIGINS: csv.optional(),
+  TRUST_PROXY: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
+  AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(20),
+  JOB_WORKERS: bool.default(true),
+  WEB_DIST: z.string().default(path.join(repoRoot, 'apps/web/dist')),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; dir: string };
+  redisUrl: string | null;
+  mail: { from: string; smtpUrl: string | null; outboxDir: string };
+  jwtSecret: string;
+  corsOrigins: string[];
+  trustProxy: boolean;
+  logLevel: string;
+  rateLimit: { max: number; authMax: number };
+  jobs: { workers: boolean };
+  webDist: string | null;
+  cookieSecure: boolean;
+  /** argon2id cost; tests use cheaper settings. */
+  passwordHashing: { memoryCost: number; timeCost: number };
+  shutdownTimeoutMs: number;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once. Throws a ConfigError whose message is one readable line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  if (e.APP_ENV === 'production' && !e.JWT_SECRET)
+    throw new ConfigError('Invalid configuration: JWT_SECRET is required when APP_ENV=production');
+  const dataDir = path.resolve(e.DATA_DIR);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  return {
+    env: e.APP_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl,
+    dataDir,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
+      : { kind: 'pglite', dir: path.join(dataDir, 'pgdata') },
+    redisUrl: e.REDIS_URL ?? null,
+    mail: { from: e.MAIL_FROM, smtpUrl: e.SMTP_URL ?? null, outboxDir: path.join(dataDir, 'outbox') },
+    jwtSecret: e.JWT_SECRET ?? localSecret(dataDir),
+    corsOrigins: e.CORS_ORIGINS ?? [new URL(publicUrl).origin],
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    rateLimit: { max: e.RATE_LIMIT_MAX, authMax: e.AUTH_RATE_LIMIT_MAX },
+    jobs: { workers: e.JOB_WORKERS },
+    webDist: fs.existsSync(path.join(e.WEB_DIST, 'index.html')) ? e.WEB_DIST : null,
+    cookieSecure: e.APP_ENV !== 'development',
+    passwordHashing: { memoryCost: 19_456, timeCost: 2 },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/**
+ * Outside production a missing JWT_SECRET is generated once and kept in the data folder, so that
+ * sign-ins survive a restart of the embedded app without anyone having to invent a secret.
+ */
+function localSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const secret = crypto.randomBytes(48).toString('base64url');
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { citext } from '@electric-sql/pglite/contrib/citext';
+import { postgis } from '@electric-sql/pglite-postgis';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import pg from 'pg';
+import * as schema from '@walkydoggy/shared/db';
+import type { Config } from './config.js';
+import { migrationsFolder } from './paths.js';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Either the database or an open transaction: query modules accept both. */
+export type Executor = Db | Tx;
+
+export type Database = {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** The PGlite instance in the embedded mode (pg-boss shares it). */
+  pglite: PGlite | null;
+  /** Connection string in the production mode (pg-boss opens its own small pool). */
+  url: string | null;
+  migrate(): Promise<void>;
+  pendingMigrations(): Promise<number>;
+  close(): Promise<void>;
+};
+
+export const pgliteExtensions = { postgis, btree_gist, citext };
+
+export async function openPglite(dir: string | undefined, loadDataDir?: Blob): Promise<PGlite> {
+  if (dir) fs.mkdirSync(dir, { recursive: true });
+  return PGlite.create({ dataDir: dir, extensions: pgliteExtensions, ...(loadDataDir ? { loadDataDir } : {}) });
+}
+
+export function pgliteDatabase(pglite: PGlite, ownsClient = true): Database {
+  const db = drizzlePglite(pglite, { schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    pglite,
+    url: null,
+    migrate: () => migratePglite(db as never, { migrationsFolder }),
+    pendingMigrations: () => pendingMigrations(db),
+    close: async () => {
+      if (ownsClient && !pglite.closed) await pglite.close();
+    },
+  };
+}
+
+export function postgresDatabase(url: string, poolMax = 10): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolMax });
+  // A dropped idle connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    pglite: null,
+    url,
+    migrate: () => migratePg(db as never, { migrationsFolder }),
+    pendingMigrations: () => pendingMigrations(db),
+    close: () => pool.end(),
+  };
+}
+
+export async function openDatabase(config: Config): Promise<Database> {
+  if (config.database.kind === 'postgres') return postgresDatabase(config.database.url, config.database.poolMax);
+  return pgliteDatabase(await openPglite(config.database.dir));
+}
+
+/** Number of committed migrations not yet applied to this database. */
+async function pendingMigrations(db: Db): Promise<number> {
+  const journal = JSON.parse(fs.readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as { entries: unknown[] };
+  try {
+    const rows = await db.execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    const applied = Number((rows as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
+    return Math.max(0, journal.entries.length - applied);
+  } catch {
+    return journal.entries.length;
+  }
+}
+
+/** Rows of a raw `db.execute`, whichever driver ran it. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}

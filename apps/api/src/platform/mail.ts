@@ -1,0 +1,51 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type { FastifyBaseLogger } from 'fastify';
+import type { JobMap } from '@walkydoggy/shared';
+import type { Config } from './config.js';
+import { renderMail } from './mail-templates.js';
+
+export type OutgoingMail = { to: string; subject: string; text: string; html: string };
+export type Mailer = { send(mail: OutgoingMail): Promise<void>; close(): void };
+
+/**
+ * With SMTP_URL the mail goes out over SMTP. Without it, each message is written to the log and as
+ * an .eml file in DATA_DIR/outbox, so someone running the embedded app can open their links.
+ */
+export function createMailer(config: Config, log: FastifyBaseLogger, transport?: Transporter): Mailer {
+  if (transport) return transporterMailer(transport, config.mail.from);
+  if (config.mail.smtpUrl) return transporterMailer(nodemailer.createTransport(config.mail.smtpUrl), config.mail.from);
+  const outbox = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(mail) {
+      const info = await outbox.sendMail({ from: config.mail.from, ...mail });
+      await fs.mkdir(config.mail.outboxDir, { recursive: true });
+      const safeTo = mail.to.replace(/[^a-zA-Z0-9@._-]/g, '_');
+      const file = path.join(config.mail.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeTo}.eml`);
+      await fs.writeFile(file, info.message as Buffer);
+      log.info({ to: mail.to, subject: mail.subject, file, text: mail.text }, 'mail written to outbox');
+    },
+    close() {
+      outbox.close();
+    },
+  };
+}
+
+function transporterMailer(transport: Transporter, from: string): Mailer {
+  return {
+    async send(mail) {
+      await transport.sendMail({ from, ...mail });
+    },
+    close() {
+      transport.close();
+    },
+  };
+}
+
+export function mailJobHandler(mailer: Mailer) {
+  return async (job: JobMap['mail.send']) => {
+    await mailer.send({ to: job.to, ...renderMail(job) });
+  };
+}

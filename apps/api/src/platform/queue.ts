@@ -1,0 +1,95 @@
+import { sql } from 'drizzle-orm';
+import { PgBoss, fromDrizzle, fromPglite } from 'pg-boss';
+import type { FastifyBaseLogger } from 'fastify';
+import { JOB_NAMES, type JobMap, type JobName } from '@walkydoggy/shared';
+import type { Database, Executor } from './db.js';
+
+export type JobHandler<N extends JobName> = (data: JobMap[N], meta: { jobId: string }) => Promise<void>;
+export type EnqueueOptions = { startAfterSeconds?: number; singletonKey?: string };
+
+export type Queue = {
+  /**
+   * Adds a job through `exec`: pass the transaction of the write that causes the job, so the job
+   * exists exactly when that write commits.
+   */
+  enqueue<N extends JobName>(exec: Executor, name: N, data: JobMap[N], options?: EnqueueOptions): Promise<void>;
+  handle<N extends JobName>(name: N, handler: JobHandler<N>): void;
+  start(opts: { workers: boolean }): Promise<void>;
+  /** Runs every job that is due now, in this process, and returns how many ran (tests, CLIs). */
+  drain(): Promise<number>;
+  stop(timeoutMs?: number): Promise<void>;
+};
+
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
+
+export function createQueue(database: Database, log: FastifyBaseLogger): Queue {
+  const boss = database.pglite
+    ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', supervise: true, schedule: false })
+    : new PgBoss({ connectionString: database.url!, max: 4, schedule: false });
+  boss.on('error', (err) => log.error({ err }, 'job queue error'));
+  const handlers = new Map<JobName, JobHandler<JobName>>();
+  let started = false;
+
+  async function runOne(name: JobName, job: { id: string; data: unknown }) {
+    const handler = handlers.get(name);
+    if (!handler) throw new Error(`No handler for job ${name}`);
+    await handler(job.data as never, { jobId: job.id });
+  }
+
+  return {
+    async enqueue(exec, name, data, options = {}) {
+      await boss.send(name, data as object, {
+        db: fromDrizzle(exec as never, sql),
+        retryLimit: 5,
+        retryBackoff: true,
+        ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+        ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+      });
+    },
+    handle(name, handler) {
+      handlers.set(name, handler as JobHandler<JobName>);
+    },
+    async start({ workers }) {
+      await boss.start();
+      started = true;
+      for (const name of JOB_NAMES) {
+        await boss.createQueue(name);
+        // Warm pg-boss's queue cache now: on a cold cache `send` reads the queue row through its own
+        // connection, which on PGlite (one connection) would wait forever for our open transaction.
+        await boss.getJobById(name, ZERO_UUID);
+      }
+      if (!workers) return;
+      for (const name of handlers.keys()) {
+        await boss.work(name, { pollingIntervalSeconds: 1 }, async ([job]) => {
+          if (job) await runOne(name, job);
+        });
+      }
+    },
+    async drain() {
+      let ran = 0;
+      for (;;) {
+        let progressed = false;
+        for (const name of handlers.keys()) {
+          const jobs = await boss.fetch(name, { batchSize: 20 });
+          for (const job of jobs) {
+            progressed = true;
+            ran++;
+            try {
+              await runOne(name, job);
+              await boss.complete(name, job.id);
+            } catch (err) {
+              await boss.fail(name, job.id, { message: (err as Error).message });
+              throw err;
+            }
+          }
+        }
+        if (!progressed) return ran;
+      }
+    },
+    async stop(timeoutMs = 10_000) {
+      if (!started) return;
+      started = false;
+      await boss.stop({ graceful: true, timeout: timeoutMs, close: !database.pglite });
+    },
+  };
+}

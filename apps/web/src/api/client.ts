@@ -1,0 +1,140 @@
+/**
+ * Thin typed wrapper over `fetch` for the WalkyDoggy API (`/v1/...`).
+ *
+ * The access token lives only in memory (the session store); the long-lived refresh token is an
+ * httpOnly cookie the browser sends by itself, so script never sees it.
+ */
+import type { FieldError } from '@walkydoggy/shared';
+
+export type ApiSuccess<T> = { data: T; message?: string; meta?: Record<string, unknown> };
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** An error answer of the API, or a network failure (status 0). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  /** Messages per form field, keyed like `email` (the API's `body.` prefix removed). */
+  readonly fieldErrors: Record<string, string>;
+  readonly retryAfterSeconds: number | null;
+
+  constructor(status: number, code: string, message: string, details: FieldError[] = [], retryAfterSeconds: number | null = null) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.fieldErrors = {};
+    for (const detail of details) {
+      const key = detail.path.replace(/^body\.?/, '');
+      this.fieldErrors[key] ??= detail.message;
+    }
+  }
+}
+
+/** How the client reaches the session without importing the store (which imports the client). */
+export type AuthBridge = {
+  getAccessToken: () => string | null;
+  /** Exchanges the refresh cookie for a new access token; resolves to whether that worked. */
+  refresh: () => Promise<boolean>;
+  /** Called when a signed-in request failed and the session could not be renewed. */
+  onExpired: () => void;
+};
+
+let bridge: AuthBridge = { getAccessToken: () => null, refresh: async () => false, onExpired: () => {} };
+let inflightRefresh: Promise<boolean> | null = null;
+let expiredListener: () => void = () => {};
+
+export function connectAuth(next: Partial<AuthBridge>): void {
+  bridge = { ...bridge, ...next };
+}
+
+/** Where to go when the session ends on its own (set once by the app, usually a route change). */
+export function onSessionExpired(listener: () => void): void {
+  expiredListener = listener;
+}
+
+/** Single-flight: every caller that needs a refresh while one is running waits for the same one. */
+export function refreshOnce(): Promise<boolean> {
+  inflightRefresh ??= bridge.refresh().finally(() => {
+    inflightRefresh = null;
+  });
+  return inflightRefresh;
+}
+
+// 401s that mean "your token is stale", as opposed to "wrong password" or "wrong code".
+const SESSION_CODES = new Set(['UNAUTHORIZED', 'TOKEN_EXPIRED', 'TOKEN_INVALID']);
+
+export type RequestOptions = { body?: unknown; auth?: boolean; signal?: AbortSignal };
+
+export async function request<T = undefined>(method: Method, path: string, options: RequestOptions = {}): Promise<ApiSuccess<T>> {
+  const auth = options.auth ?? true;
+  const token = auth ? bridge.getAccessToken() : null;
+  let response = await send(method, path, options, token);
+  if (response.status === 401 && token) {
+    const failure = await readError(response.clone());
+    if (SESSION_CODES.has(failure.code)) {
+      const renewed = await refreshOnce();
+      const fresh = renewed ? bridge.getAccessToken() : null;
+      if (!fresh) {
+        bridge.onExpired();
+        expiredListener();
+        throw failure;
+      }
+      response = await send(method, path, options, fresh);
+    }
+  }
+  if (!response.ok) throw await readError(response);
+  return readSuccess<T>(response);
+}
+
+export const api = {
+  get: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => request<T>('GET', path, options),
+  post: <T = undefined>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, { ...options, body }),
+  put: <T = undefined>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PUT', path, { ...options, body }),
+  delete: <T = undefined>(path: string, body?: unknown, options?: RequestOptions) => request<T>('DELETE', path, { ...options, body }),
+};
+
+async function send(method: Method, path: string, options: RequestOptions, token: string | null): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let body: string | undefined;
+  if (method !== 'GET') {
+    // Fastify rejects an empty body sent as JSON, so a body-less POST/PUT/DELETE sends `{}`.
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.body ?? {});
+  }
+  if (token) headers.authorization = `Bearer ${token}`;
+  try {
+    return await fetch(`/v1${path}`, { method, headers, body, credentials: 'include', signal: options.signal });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError(0, 'NETWORK_ERROR', 'We could not reach WalkyDoggy. Check your connection and try again.');
+  }
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+async function readSuccess<T>(response: Response): Promise<ApiSuccess<T>> {
+  const json = (await readJson(response)) as { data?: T; message?: string; meta?: Record<string, unknown> } | null;
+  return { data: json?.data as T, message: json?.message, meta: json?.meta };
+}
+
+async function readError(response: Response): Promise<ApiError> {
+  const json = (await readJson(response)) as { error?: { code?: string; message?: string; details?: FieldError[] } } | null;
+  const retryAfter = Number(response.headers.get('retry-after'));
+  const error = json?.error;
+  return new ApiError(
+    response.status,
+    error?.code ?? (response.status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST'),
+    error?.message ?? 'Something went wrong on our side. Please try again in a moment.',
+    Array.isArray(error?.details) ? error.details : [],
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+  );
+}

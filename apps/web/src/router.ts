@@ -1,0 +1,95 @@
+import { createRouter, createWebHistory, type RouteLocationRaw, type RouteRecordRaw, type Router, type RouterHistory } from 'vue-router';
+import type { Role } from '@walkydoggy/shared';
+import { useSessionStore } from './stores/session';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: string;
+    /** Only for signed-in people; others are sent to sign-in and brought back afterwards. */
+    requiresAuth?: boolean;
+    /** Only for signed-out people (landing, sign-in, sign-up); others go to the dashboard. */
+    guestOnly?: boolean;
+    roles?: readonly Role[];
+    /** Text of a page that is not built yet. */
+    comingSoon?: string;
+  }
+}
+
+const Placeholder = () => import('./pages/PlaceholderPage.vue');
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: () => import('./pages/LandingPage.vue'), meta: { guestOnly: true, title: 'Pet care you can trust' } },
+  { path: '/signup', name: 'signup', component: () => import('./pages/SignUpPage.vue'), meta: { guestOnly: true, title: 'Sign up' } },
+  { path: '/signin', name: 'signin', component: () => import('./pages/SignInPage.vue'), meta: { guestOnly: true, title: 'Sign in' } },
+  { path: '/verify-email', name: 'verify-email', component: () => import('./pages/VerifyEmailPage.vue'), meta: { title: 'Confirm your e-mail' } },
+  { path: '/forgot-password', name: 'forgot-password', component: () => import('./pages/ForgotPasswordPage.vue'), meta: { title: 'Forgot password' } },
+  { path: '/reset-password', name: 'reset-password', component: () => import('./pages/ResetPasswordPage.vue'), meta: { title: 'Choose a new password' } },
+  { path: '/dashboard', name: 'dashboard', component: () => import('./pages/DashboardPage.vue'), meta: { requiresAuth: true, title: 'Dashboard' } },
+  { path: '/profile', name: 'profile', component: () => import('./pages/ProfilePage.vue'), meta: { requiresAuth: true, title: 'Profile' } },
+  {
+    path: '/pets',
+    name: 'pets',
+    component: Placeholder,
+    meta: { requiresAuth: true, roles: ['pet_owner'], title: 'My pets', comingSoon: 'Soon you can add your pets here, with their habits, health notes and photos, so every walker knows them.' },
+  },
+  {
+    path: '/bookings',
+    name: 'bookings',
+    component: Placeholder,
+    meta: { requiresAuth: true, roles: ['pet_owner'], title: 'Bookings', comingSoon: 'Soon you can book walks, visits and grooming and follow each walk live.' },
+  },
+  {
+    path: '/business',
+    name: 'business-profile',
+    component: Placeholder,
+    meta: { requiresAuth: true, roles: ['business'], title: 'Business profile', comingSoon: 'Soon you can describe your services, prices and service area here.' },
+  },
+  {
+    path: '/team',
+    name: 'team',
+    component: Placeholder,
+    meta: { requiresAuth: true, roles: ['business'], title: 'Team', comingSoon: 'Soon you can invite your walkers and sitters and plan their days.' },
+  },
+  {
+    path: '/schedule',
+    name: 'schedule',
+    component: Placeholder,
+    meta: { requiresAuth: true, roles: ['worker'], title: 'My schedule', comingSoon: 'Soon your walks and visits for the day will show up here.' },
+  },
+  {
+    path: '/admin/settings',
+    name: 'admin-settings',
+    component: () => import('./pages/AdminSettingsPage.vue'),
+    meta: { requiresAuth: true, roles: ['admin'], title: 'Admin settings' },
+  },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { title: 'Page not found' } },
+];
+
+/** Only same-app paths are accepted as a `redirect`, so a crafted link cannot send people elsewhere. */
+export function safeRedirect(value: unknown): RouteLocationRaw {
+  if (typeof value === 'string' && value.startsWith('/') && !value.startsWith('//')) return value;
+  return { name: 'dashboard' };
+}
+
+export function createAppRouter(history: RouterHistory = createWebHistory()): Router {
+  const router = createRouter({
+    history,
+    routes,
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  });
+
+  router.beforeEach(async (to) => {
+    const session = useSessionStore();
+    await session.restore();
+    if (to.meta.requiresAuth && !session.isSignedIn) return { name: 'signin', query: { redirect: to.fullPath } };
+    if (to.meta.guestOnly && session.isSignedIn) return { name: 'dashboard' };
+    if (to.meta.roles && (!session.role || !to.meta.roles.includes(session.role))) return { name: 'dashboard' };
+    return true;
+  });
+
+  router.afterEach((to) => {
+    document.title = to.meta.title ? `${to.meta.title} · WalkyDoggy` : 'WalkyDoggy';
+  });
+
+  return router;
+}

@@ -1,0 +1,8 @@
+import { z } from 'zod';
+
+/** Platform settings that admins change at run time (stored in the `platform_settings` table). */
+export const platformSettingsSchema = z.object({
+  requireTwoFactorForBusiness: z.boolean().default(false),
+});
+export type PlatformSettings = z.infer<typeof platformSettingsSchema>;
+export const platformSettingsPatchSchema = platformSettingsSchema.partial().refine((v) => Object.keys(v).length > 0, { message: 'Nothing to change.' });
