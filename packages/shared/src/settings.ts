@@ -5,4 +5,7 @@ export const platformSettingsSchema = z.object({
   requireTwoFactorForBusiness: z.boolean().default(false),
 });
 export type PlatformSettings = z.infer<typeof platformSettingsSchema>;
-export const platformSettingsPatchSchema = platformSettingsSchema.partial().refine((v) => Object.keys(v).length > 0, { message: 'Nothing to change.' });
+export const platformSettingsPatchSchema = z
+  .object({ requireTwoFactorForBusiness: z.boolean() })
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Nothing to change.' });

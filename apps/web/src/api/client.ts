@@ -73,8 +73,9 @@ export async function request<T = undefined>(method: Method, path: string, optio
   if (response.status === 401 && token) {
     const failure = await readError(response.clone());
     if (SESSION_CODES.has(failure.code)) {
-      const renewed = await refreshOnce();
-      const fresh = renewed ? bridge.getAccessToken() : null;
+      // Another request may have renewed the token while this one was in flight: reuse that one.
+      const current = bridge.getAccessToken();
+      const fresh = current && current !== token ? current : (await refreshOnce()) ? bridge.getAccessToken() : null;
       if (!fresh) {
         bridge.onExpired();
         expiredListener();

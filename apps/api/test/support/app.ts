@@ -1,0 +1,124 @@
+import os from 'node:os';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Redis } from 'ioredis';
+import { users } from '@walkydoggy/shared/db';
+import type { Role } from '@walkydoggy/shared';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/platform/config.js';
+import { manualClock } from '../../src/platform/clock.js';
+import { testDatabase } from './database.js';
+
+export type CapturedMail = { to: string; subject: string; text: string };
+
+/** Mail leaves the process through this transport; tests read what would have been sent. */
+function captureTransport(outbox: CapturedMail[]) {
+  return nodemailer.createTransport({
+    name: 'capture',
+    version: '1',
+    send(mail, callback) {
+      const d = mail.data;
+      outbox.push({ to: String(d.to), subject: String(d.subject), text: String(d.text) });
+      callback(null, { envelope: mail.message.getEnvelope(), messageId: `<${outbox.length}@test>` } as never);
+    },
+  });
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  const config = loadConfig({
+    APP_ENV: 'test',
+    DATA_DIR: path.join(os.tmpdir(), 'walkydoggy-test'),
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    RATE_LIMIT_MAX: '100000',
+    AUTH_RATE_LIMIT_MAX: '100000',
+    JOB_WORKERS: 'false',
+    PUBLIC_URL: 'http://walkydoggy.test',
+    ...env,
+  });
+  // The cheapest argon2id settings: the hash is still real, the suite just does not pay 7 ms a hash.
+  return { ...config, passwordHashing: { memoryCost: 1024, timeCost: 1 } };
+}
+
+export const STRONG_PASSWORD = 'correct horse battery staple';
+
+/** Builds the app exactly as production does, on this file's database, with captured mail and a movable clock. */
+export async function createTestApp(
+  opts: { env?: Record<string, string>; redis?: Redis | null; routes?: (app: FastifyInstance) => void; sameDatabaseAs?: TestApp } = {},
+) {
+  // A second app on the same database (another API instance, another configuration) must not
+  // empty the tables under the first one.
+  const { database, release } = opts.sameDatabaseAs ? { database: opts.sameDatabaseAs.database, release: async () => {} } : await testDatabase();
+  const outbox: CapturedMail[] = [];
+  const clock = manualClock();
+  const app = await buildApp(testConfig(opts.env), { database, mailTransport: captureTransport(outbox), clock, redis: opts.redis ?? null });
+  opts.routes?.(app);
+  await app.ready();
+
+  const ctx = {
+    app,
+    db: database.db,
+    database,
+    clock,
+    outbox,
+    /** Runs queued jobs (mail, erasure) now, as the workers would. */
+    drain: () => app.platform.queue.drain(),
+    async close() {
+      await app.close();
+      await release();
+    },
+    /** The link in the newest mail to `to` whose path is `pathname`, with its token. */
+    async linkFor(to: string, pathname: string) {
+      await ctx.drain();
+      const mail = [...outbox].reverse().find((m) => m.to.toLowerCase() === to.toLowerCase() && m.text.includes(pathname));
+      if (!mail) throw new Error(`No mail to ${to} with a ${pathname} link; outbox: ${outbox.map((m) => `${m.to}: ${m.subject}`).join(' | ')}`);
+      const url = new URL(mail.text.match(/https?:\/\/\S+/g)!.find((u) => u.includes(pathname))!);
+      return { url, token: url.searchParams.get('token')! };
+    },
+    async register(overrides: Partial<{ email: string; password: string; firstName: string; lastName: string; role: 'pet_owner' | 'business' }> = {}) {
+      const body = { email: `user-${Math.random().toString(36).slice(2, 10)}@example.com`, password: STRONG_PASSWORD, firstName: 'Robin', lastName: 'Walker', role: 'pet_owner' as const, ...overrides };
+      const res = await app.inject({ method: 'POST', url: '/v1/auth/register', payload: body });
+      if (res.statusCode !== 202) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
+      const user = await database.db.query.users.findFirst({ where: eq(users.email, body.email) });
+      return { ...body, id: user!.id };
+    },
+    /** A registered, verified account (optionally with another role), signed in. */
+    async newUser(overrides: Parameters<typeof ctx.register>[0] & { role?: Role; verified?: boolean } = {}) {
+      const { role = 'pet_owner', verified = true, ...rest } = overrides;
+      const account = await ctx.register({ ...rest, role: role === 'business' ? 'business' : 'pet_owner' });
+      await database.db
+        .update(users)
+        .set({ role, emailVerifiedAt: verified ? clock.now() : null })
+        .where(eq(users.id, account.id));
+      const session = await ctx.login(account.email, account.password);
+      return { ...account, role, ...session };
+    },
+    async login(email: string, password: string) {
+      const res = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password } });
+      if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+      const body = res.json();
+      return { accessToken: body.data.accessToken as string, refreshCookie: refreshCookieOf(res)!, response: res };
+    },
+    bearer: (token: string) => ({ authorization: `Bearer ${token}` }),
+  };
+  return ctx;
+}
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+export function refreshCookieOf(res: LightMyRequestResponse): string | undefined {
+  return res.cookies.find((c) => c.name === 'wd_refresh')?.value;
+}
+
+/** Every row count of the tables a request could write to, to prove that a refused request wrote nothing. */
+export async function rowCounts(app: FastifyInstance): Promise<Record<string, number>> {
+  const result = await app.platform.db.execute(
+    (await import('drizzle-orm')).sql`select
+      (select count(*) from users)::int as users, (select count(*) from email_tokens)::int as email_tokens,
+      (select count(*) from refresh_tokens)::int as refresh_tokens, (select count(*) from recovery_codes)::int as recovery_codes,
+      (select count(*) from audit_log)::int as audit_log, (select count(*) from platform_settings)::int as platform_settings,
+      (select count(*) from pgboss.job)::int as jobs`,
+  );
+  return (result as unknown as { rows: Record<string, number>[] }).rows[0]!;
+}

@@ -1,0 +1,38 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+export type TestContext = {
+  baseUrl: string;
+  dataDir: string;
+  /** A page in a fresh browser context (its own cookies), closed after the test. */
+  newPage: (options?: { width?: number; height?: number }) => Promise<Page>;
+  /** Saves a full-page PNG under e2e/screenshots/. */
+  screenshot: (page: Page, name: string) => Promise<void>;
+};
+export type E2ETest = { name: string; run: (ctx: TestContext) => Promise<void> };
+
+export const screenshotDir = path.resolve(import.meta.dirname, '../screenshots');
+
+export function contextFor(browser: Browser, baseUrl: string, dataDir: string): { ctx: TestContext; close: () => Promise<void> } {
+  const contexts: BrowserContext[] = [];
+  const ctx: TestContext = {
+    baseUrl,
+    dataDir,
+    async newPage(options = {}) {
+      const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: options.width ?? 1280, height: options.height ?? 860 } });
+      context.setDefaultTimeout(15_000);
+      contexts.push(context);
+      return context.newPage();
+    },
+    async screenshot(page, name) {
+      await fs.mkdir(screenshotDir, { recursive: true });
+      await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+    },
+  };
+  return { ctx, close: async () => void (await Promise.all(contexts.map((c) => c.close().catch(() => undefined)))) };
+}
+
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
