@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Suites that need a Redis server run only where one is given (CI sets TEST_REDIS_URL).
+    exclude: process.env.TEST_REDIS_URL ? [] : ['test/**/*.redis.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     // One database per worker, reused by the files that worker runs (each file starts from empty tables).

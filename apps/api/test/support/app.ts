@@ -10,6 +10,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import { manualClock } from '../../src/platform/clock.js';
 import { testDatabase } from './database.js';
+import type { Database } from '../../src/platform/db.js';
 
 export type CapturedMail = { to: string; subject: string; text: string };
 
@@ -43,10 +44,11 @@ export function testConfig(env: Record<string, string> = {}): Config {
 }
 
 export const STRONG_PASSWORD = 'correct horse battery staple';
+type RegisterInput = Partial<{ email: string; password: string; firstName: string; lastName: string; role: 'pet_owner' | 'business' }>;
 
 /** Builds the app exactly as production does, on this file's database, with captured mail and a movable clock. */
 export async function createTestApp(
-  opts: { env?: Record<string, string>; redis?: Redis | null; routes?: (app: FastifyInstance) => void; sameDatabaseAs?: TestApp } = {},
+  opts: { env?: Record<string, string>; redis?: Redis | null; routes?: (app: FastifyInstance) => void; sameDatabaseAs?: { database: Database } } = {},
 ) {
   // A second app on the same database (another API instance, another configuration) must not
   // empty the tables under the first one.
@@ -77,7 +79,7 @@ export async function createTestApp(
       const url = new URL(mail.text.match(/https?:\/\/\S+/g)!.find((u) => u.includes(pathname))!);
       return { url, token: url.searchParams.get('token')! };
     },
-    async register(overrides: Partial<{ email: string; password: string; firstName: string; lastName: string; role: 'pet_owner' | 'business' }> = {}) {
+    async register(overrides: RegisterInput = {}) {
       const body = { email: `user-${Math.random().toString(36).slice(2, 10)}@example.com`, password: STRONG_PASSWORD, firstName: 'Robin', lastName: 'Walker', role: 'pet_owner' as const, ...overrides };
       const res = await app.inject({ method: 'POST', url: '/v1/auth/register', payload: body });
       if (res.statusCode !== 202) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
@@ -85,7 +87,7 @@ export async function createTestApp(
       return { ...body, id: user!.id };
     },
     /** A registered, verified account (optionally with another role), signed in. */
-    async newUser(overrides: Parameters<typeof ctx.register>[0] & { role?: Role; verified?: boolean } = {}) {
+    async newUser(overrides: Omit<RegisterInput, 'role'> & { role?: Role; verified?: boolean } = {}) {
       const { role = 'pet_owner', verified = true, ...rest } = overrides;
       const account = await ctx.register({ ...rest, role: role === 'business' ? 'business' : 'pet_owner' });
       await database.db
@@ -95,7 +97,7 @@ export async function createTestApp(
       const session = await ctx.login(account.email, account.password);
       return { ...account, role, ...session };
     },
-    async login(email: string, password: string) {
+    async login(email: string, password: string): Promise<{ accessToken: string; refreshCookie: string; response: LightMyRequestResponse }> {
       const res = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password } });
       if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
       const body = res.json();
@@ -112,7 +114,8 @@ export function refreshCookieOf(res: LightMyRequestResponse): string | undefined
 }
 
 /** Every row count of the tables a request could write to, to prove that a refused request wrote nothing. */
-export async function rowCounts(app: FastifyInstance): Promise<Record<string, number>> {
+type RowCounts = { users: number; email_tokens: number; refresh_tokens: number; recovery_codes: number; audit_log: number; platform_settings: number; jobs: number };
+export async function rowCounts(app: FastifyInstance): Promise<RowCounts> {
   const result = await app.platform.db.execute(
     (await import('drizzle-orm')).sql`select
       (select count(*) from users)::int as users, (select count(*) from email_tokens)::int as email_tokens,
@@ -120,5 +123,5 @@ export async function rowCounts(app: FastifyInstance): Promise<Record<string, nu
       (select count(*) from audit_log)::int as audit_log, (select count(*) from platform_settings)::int as platform_settings,
       (select count(*) from pgboss.job)::int as jobs`,
   );
-  return (result as unknown as { rows: Record<string, number>[] }).rows[0]!;
+  return (result as unknown as { rows: RowCounts[] }).rows[0]!;
 }

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/platform/config.js';
+
+const base = { DATA_DIR: '/tmp/wd-config-test' };
+
+describe('loadConfig', () => {
+  it('runs the embedded mode with nothing set', () => {
+    const config = loadConfig(base);
+    expect(config).toMatchObject({ env: 'development', port: 3000, publicUrl: 'http://localhost:3000', redisUrl: null, database: { kind: 'pglite' } });
+    expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    // The generated secret is kept, so sessions survive a restart.
+    expect(loadConfig(base).jwtSecret).toBe(config.jwtSecret);
+  });
+
+  it('switches to PostgreSQL, Redis and SMTP when their URLs are set', () => {
+    const config = loadConfig({ ...base, DATABASE_URL: 'postgres://u@db:5432/wd', REDIS_URL: 'redis://cache:6379', SMTP_URL: 'smtp://mail:25', CORS_ORIGINS: 'https://a.example, https://b.example' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/wd', poolMax: 10 });
+    expect(config.redisUrl).toBe('redis://cache:6379');
+    expect(config.mail.smtpUrl).toBe('smtp://mail:25');
+    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres or postgresql URL/],
+    [{ APP_ENV: 'staging' }, /APP_ENV/],
+    [{ JWT_SECRET: 'short' }, /JWT_SECRET must be at least 32 characters/],
+    [{ APP_ENV: 'production' }, /JWT_SECRET is required/],
+  ])('stops with one readable line for %o', (env, message) => {
+    let error: unknown;
+    try {
+      loadConfig({ ...base, ...env });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+});
