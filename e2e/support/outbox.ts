@@ -4,7 +4,10 @@ import path from 'node:path';
 /** Undoes quoted-printable: soft line breaks (`=\n`) and escaped bytes (`=3D`), read as UTF-8. */
 export function decodeQuotedPrintable(text: string): string {
   const joined = text.replace(/=\r?\n/g, '');
-  return Buffer.from(joined.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+  return Buffer.from(
+    joined.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  ).toString('utf8');
 }
 
 /** The readable text of an .eml file: quoted-printable decoded, plus any base64 parts decoded. */
@@ -25,7 +28,10 @@ export async function waitForMailLink(dataDir: string, to: string, linkPath: str
   const pattern = new RegExp(`https?://[^\\s"'<>]+${linkPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\?token=[A-Za-z0-9_.~%-]+`);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const files = (await fs.readdir(outbox).catch(() => [] as string[])).filter((f) => f.endsWith('.eml') && f.includes(safeTo)).sort().reverse();
+    const files = (await fs.readdir(outbox).catch(() => [] as string[]))
+      .filter((f) => f.endsWith('.eml') && f.includes(safeTo))
+      .sort()
+      .reverse();
     for (const file of files) {
       const text = readableMail(await fs.readFile(path.join(outbox, file), 'utf8'));
       const link = pattern.exec(text)?.[0];

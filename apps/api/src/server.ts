@@ -1,9 +1,8 @@
-import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './platform/config.js';
+import { ConfigError, loadConfig, type Config } from './platform/config.js';
 
 const started = Date.now();
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (err) {
@@ -15,11 +14,39 @@ try {
 }
 
 const app = await buildApp(config);
-closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
-  if (err) app.log.error({ err }, 'shutting down after an error');
-  else app.log.info({ signal }, 'shutting down: finishing requests and jobs');
-  await app.close();
-});
+
+/**
+ * Graceful shutdown: stop accepting connections, finish in-flight requests and jobs, close the
+ * database. Ctrl-C in a terminal signals npm and the server alike, so a second signal arriving at
+ * once is the same stop, not a demand to quit now; the embedded database must be closed cleanly
+ * or the next start pays for crash recovery.
+ */
+let closingSince = 0;
+async function shutdown(reason: string, err?: unknown) {
+  if (closingSince) {
+    if (Date.now() - closingSince > 3000) {
+      app.log.warn('second stop request: exiting without waiting');
+      process.exit(1);
+    }
+    return;
+  }
+  closingSince = Date.now();
+  if (err) app.log.error({ err }, `shutting down after ${reason}`);
+  else app.log.info(`${reason}: finishing requests and jobs`);
+  setTimeout(() => {
+    app.log.error('shutdown took too long; exiting');
+    process.exit(1);
+  }, config.shutdownTimeoutMs + 2000).unref();
+  try {
+    await app.close();
+  } finally {
+    process.exit(err ? 1 : 0);
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(signal));
+process.on('uncaughtException', (err) => void shutdown('an uncaught exception', err));
+process.on('unhandledRejection', (err) => void shutdown('an unhandled rejection', err));
+
 await app.listen({ host: config.host, port: config.port });
 app.log.info(
   { database: app.platform.database.kind, redis: Boolean(config.redisUrl), startupMs: Date.now() - started },

@@ -30,19 +30,34 @@ export const routes: RouteRecordRaw[] = [
     path: '/pets',
     name: 'pets',
     component: Placeholder,
-    meta: { requiresAuth: true, roles: ['pet_owner'], title: 'My pets', comingSoon: 'Soon you can add your pets here, with their habits, health notes and photos, so every walker knows them.' },
+    meta: {
+      requiresAuth: true,
+      roles: ['pet_owner'],
+      title: 'My pets',
+      comingSoon: 'Soon you can add your pets here, with their habits, health notes and photos, so every walker knows them.',
+    },
   },
   {
     path: '/bookings',
     name: 'bookings',
     component: Placeholder,
-    meta: { requiresAuth: true, roles: ['pet_owner'], title: 'Bookings', comingSoon: 'Soon you can book walks, visits and grooming and follow each walk live.' },
+    meta: {
+      requiresAuth: true,
+      roles: ['pet_owner'],
+      title: 'Bookings',
+      comingSoon: 'Soon you can book walks, visits and grooming and follow each walk live.',
+    },
   },
   {
     path: '/business',
     name: 'business-profile',
     component: Placeholder,
-    meta: { requiresAuth: true, roles: ['business'], title: 'Business profile', comingSoon: 'Soon you can describe your services, prices and service area here.' },
+    meta: {
+      requiresAuth: true,
+      roles: ['business'],
+      title: 'Business profile',
+      comingSoon: 'Soon you can describe your services, prices and service area here.',
+    },
   },
   {
     path: '/team',
@@ -75,7 +90,7 @@ export function createAppRouter(history: RouterHistory = createWebHistory()): Ro
   const router = createRouter({
     history,
     routes,
-    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+    scrollBehavior: (to, _from, saved) => saved ?? (to.hash ? { el: to.hash, top: 80 } : { top: 0 }),
   });
 
   router.beforeEach(async (to) => {

@@ -60,7 +60,10 @@ describe('sign-in page', () => {
     wrapper = (await mountPage(SignInPage, '/signin')).wrapper;
     await enterCredentials(wrapper);
 
-    await wrapper.findAll('button').find((b) => b.text() === 'Use a recovery code instead')!.trigger('click');
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === 'Use a recovery code instead')!
+      .trigger('click');
     await fieldByLabel(wrapper, 'Recovery code').setValue('ABCDE-12345');
     await wrapper.find('form').trigger('submit');
     await settle();

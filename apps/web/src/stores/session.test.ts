@@ -81,8 +81,7 @@ describe('session store', () => {
         await new Promise((resolve) => setTimeout(resolve, 10));
         return ok(session('new'));
       },
-      'GET /v1/users/me': (call) =>
-        call.headers.authorization === 'Bearer new' ? ok(aUser()) : fail(401, 'TOKEN_EXPIRED', 'Your session has expired.'),
+      'GET /v1/users/me': (call) => (call.headers.authorization === 'Bearer new' ? ok(aUser()) : fail(401, 'TOKEN_EXPIRED', 'Your session has expired.')),
     });
     const store = useSessionStore();
     await store.login('rita@example.com', 'correct horse battery');
