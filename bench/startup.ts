@@ -24,7 +24,12 @@ async function freePort(): Promise<number> {
 async function timeToHealthy(command: string, args: string[], env: Record<string, string>): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+  });
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}`);
@@ -68,4 +73,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const base = median(rows[0]!.ms);
 console.log(`\nStart-up to first 200 on /healthz (${rounds} rounds, median; ${os.cpus().length} cores, Node ${process.version})`);
 console.log('| run | median | runs | × baseline |\n|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.name} | ${(median(r.ms) / 1000).toFixed(2)} s | ${r.ms.map((m) => (m / 1000).toFixed(2)).join(', ')} | ${(median(r.ms) / base).toFixed(1)} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.name} | ${(median(r.ms) / 1000).toFixed(2)} s | ${r.ms.map((m) => (m / 1000).toFixed(2)).join(', ')} | ${(median(r.ms) / base).toFixed(1)} |`,
+  );

@@ -49,6 +49,7 @@ try {
     } catch (err) {
       failed += 1;
       console.log(`✗ ${test.name}\n  ${(err as Error).stack ?? String(err)}`.replace(/\n/g, '\n  '));
+      if (server.exitCode() !== null) console.log(`  (the server exited with code ${server.exitCode()} during this test)`);
     } finally {
       await close();
     }

@@ -4,7 +4,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-export type RunningServer = { baseUrl: string; dataDir: string; log: () => string; stop: () => Promise<void> };
+export type RunningServer = {
+  baseUrl: string;
+  dataDir: string;
+  log: () => string;
+  /** The server's exit code if it stopped on its own, else null. */
+  exitCode: () => number | null;
+  stop: () => Promise<void>;
+};
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -65,7 +72,7 @@ export async function startServer(timeoutMs = 120_000): Promise<RunningServer> {
     }
     try {
       const res = await fetch(`${baseUrl}/healthz`);
-      if (res.ok) return { baseUrl, dataDir, log: () => output, stop };
+      if (res.ok) return { baseUrl, dataDir, log: () => output, exitCode: () => child.exitCode, stop };
     } catch {
       // not listening yet
     }

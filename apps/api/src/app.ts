@@ -133,7 +133,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'WalkyDoggy API', version: '1.0.0', description: 'Pet-care services marketplace. Every response uses the `{success, data|error}` envelope.' },
+      info: {
+        title: 'WalkyDoggy API',
+        version: '1.0.0',
+        description: 'Pet-care services marketplace. Every response uses the `{success, data|error}` envelope.',
+      },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
     transform: jsonSchemaTransform,
@@ -154,7 +158,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.setNotFoundHandler((request, reply) => {
     // Client-side routes of the web app get its index page; API paths get the JSON envelope.
     if (webDist && request.method === 'GET' && !/^\/(v1|docs)(\/|$)/.test(request.url) && request.headers.accept?.includes('text/html'))
-      return reply.type('text/html').header('cache-control', 'no-cache').send(fs.createReadStream(path.join(webDist, 'index.html')));
+      return reply
+        .type('text/html')
+        .header('cache-control', 'no-cache')
+        .send(fs.createReadStream(path.join(webDist, 'index.html')));
     return reply.status(404).send(envelope('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`));
   });
 

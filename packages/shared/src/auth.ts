@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, passwordProblem } from './password.js';
 import { ROLES, SELF_SERVICE_ROLES } from './roles.js';
 
-export const emailSchema = z.string().trim().max(254).pipe(z.email({ message: 'Enter a valid e-mail address.' }));
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ message: 'Enter a valid e-mail address.' }));
 const name = (label: string) => z.string().trim().min(1, `${label} is required.`).max(80);
 export const phoneSchema = z
   .string()
@@ -34,8 +38,14 @@ export type RegisterBody = z.input<typeof registerBodySchema>;
 export const loginBodySchema = z.object({ email: emailSchema, password: passwordField });
 export type LoginBody = z.infer<typeof loginBodySchema>;
 
-export const totpCodeSchema = z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app.');
-export const recoveryCodeSchema = z.string().trim().regex(/^[A-Za-z0-9]{5}-?[A-Za-z0-9]{5}$/, 'Enter a recovery code like ABCDE-12345.');
+export const totpCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app.');
+export const recoveryCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{5}-?[A-Za-z0-9]{5}$/, 'Enter a recovery code like ABCDE-12345.');
 
 export const loginTwoFactorBodySchema = z
   .object({ challengeToken: z.string().min(10).max(2000), code: totpCodeSchema.optional(), recoveryCode: recoveryCodeSchema.optional() })

@@ -19,7 +19,10 @@ try {
   if (database.kind === 'pglite') await database.migrate();
   const queue = createQueue(database, pino({ level: 'warn' }));
   await queue.start({ workers: false });
-  const result = await createAdmin({ database, queue, publicUrl: config.publicUrl }, { email: email.data, firstName: values['first-name'], lastName: values['last-name'] });
+  const result = await createAdmin(
+    { database, queue, publicUrl: config.publicUrl },
+    { email: email.data, firstName: values['first-name'], lastName: values['last-name'] },
+  );
   await queue.stop();
   await database.close();
   if (result.created) {

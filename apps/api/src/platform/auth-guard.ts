@@ -49,8 +49,7 @@ export function createAuthGuard(app: FastifyInstance, deps: { db: Db; settings: 
       .select({ id: users.id, role: users.role, status: users.status, sv: users.sessionVersion, verified: users.emailVerifiedAt, totp: users.totpEnabledAt })
       .from(users)
       .where(eq(users.id, claims.sub));
-    if (!user || user.status !== 'active' || user.sv !== claims.sv)
-      throw new Unauthorized('Your session has ended. Sign in again.', 'TOKEN_INVALID');
+    if (!user || user.status !== 'active' || user.sv !== claims.sv) throw new Unauthorized('Your session has ended. Sign in again.', 'TOKEN_INVALID');
     const settings = user.role === 'business' && !user.totp ? await deps.settings.get() : null;
     const actor: Actor = {
       id: user.id,

@@ -4,17 +4,14 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { repoRoot } from './paths.js';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const csv = z.string().transform((v) =>
   v
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean),
 );
-const url = (protocols: string[]) =>
-  z.url().refine((v) => protocols.includes(new URL(v).protocol.replace(':', '')), `must be a ${protocols.join(' or ')} URL`);
+const url = (protocols: string[]) => z.url().refine((v) => protocols.includes(new URL(v).protocol.replace(':', '')), `must be a ${protocols.join(' or ')} URL`);
 
 /** Every environment variable the server reads. README.md documents each one. */
 const envSchema = z.object({
@@ -71,8 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
-  if (e.APP_ENV === 'production' && !e.JWT_SECRET)
-    throw new ConfigError('Invalid configuration: JWT_SECRET is required when APP_ENV=production');
+  if (e.APP_ENV === 'production' && !e.JWT_SECRET) throw new ConfigError('Invalid configuration: JWT_SECRET is required when APP_ENV=production');
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
@@ -81,9 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     publicUrl,
     dataDir,
-    database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
-      : { kind: 'pglite', dir: path.join(dataDir, 'pgdata') },
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX } : { kind: 'pglite', dir: path.join(dataDir, 'pgdata') },
     redisUrl: e.REDIS_URL ?? null,
     mail: { from: e.MAIL_FROM, smtpUrl: e.SMTP_URL ?? null, outboxDir: path.join(dataDir, 'outbox') },
     jwtSecret: e.JWT_SECRET ?? localSecret(dataDir),

@@ -54,6 +54,8 @@ export function registerErrorHandling(app: FastifyInstance) {
       return reply.status(status).send(envelope(STATUS_CODES[status] ?? 'BAD_REQUEST', message));
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(status >= 500 ? status : 500).send(envelope(status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR', 'Something went wrong on our side.'));
+    return reply
+      .status(status >= 500 ? status : 500)
+      .send(envelope(status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR', 'Something went wrong on our side.'));
   });
 }

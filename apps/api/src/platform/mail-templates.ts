@@ -39,7 +39,10 @@ export function renderMail(mail: MailTemplate): { subject: string; text: string;
     case 'reset-password':
       return make(
         'Reset your WalkyDoggy password',
-        [`Hi ${mail.firstName},`, 'We received a request to reset your password. The link works once and expires in 1 hour. If you did not ask for it, ignore this message.'],
+        [
+          `Hi ${mail.firstName},`,
+          'We received a request to reset your password. The link works once and expires in 1 hour. If you did not ask for it, ignore this message.',
+        ],
         { label: 'Choose a new password', href: mail.link },
       );
     case 'password-changed':
@@ -53,9 +56,13 @@ export function renderMail(mail: MailTemplate): { subject: string; text: string;
         'Your account has been deleted and your personal data is being erased. Thank you for having been with us.',
       ]);
     case 'admin-invite':
-      return make('You are now a WalkyDoggy administrator', ['An administrator account was created for this address. Choose its password with the link below; it works once and expires in 24 hours.'], {
-        label: 'Choose your password',
-        href: mail.link,
-      });
+      return make(
+        'You are now a WalkyDoggy administrator',
+        ['An administrator account was created for this address. Choose its password with the link below; it works once and expires in 24 hours.'],
+        {
+          label: 'Choose your password',
+          href: mail.link,
+        },
+      );
   }
 }

@@ -21,7 +21,9 @@ describe('admin:create', () => {
     // No password works until one is chosen through the link.
     expect((await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: 'boss@example.com', password: '' } })).statusCode).toBe(400);
     const token = new URL(result.setPasswordLink!).searchParams.get('token')!;
-    expect((await t.app.inject({ method: 'POST', url: '/v1/auth/reset-password', payload: { token, password: 'admin chosen passphrase' } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'POST', url: '/v1/auth/reset-password', payload: { token, password: 'admin chosen passphrase' } })).statusCode).toBe(
+      200,
+    );
     const session = await t.login('boss@example.com', 'admin chosen passphrase');
     const settings = await t.app.inject({ url: '/v1/admin/settings', headers: t.bearer(session.accessToken) });
     expect(settings.statusCode).toBe(200);
@@ -36,7 +38,12 @@ describe('admin:create', () => {
     expect((await t.app.inject({ url: '/v1/users/me', headers: t.bearer(user.accessToken) })).statusCode).toBe(401);
     const session = await t.login(user.email, user.password);
     expect((await t.app.inject({ url: '/v1/users/me', headers: t.bearer(session.accessToken) })).json().data.role).toBe('admin');
-    const [entry] = await t.db.select().from(auditLog).where(eq(auditLog.targetId, user.id)).orderBy(auditLog.id).then((rows) => rows.filter((r) => r.action === 'user.role_changed'));
+    const [entry] = await t.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.targetId, user.id))
+      .orderBy(auditLog.id)
+      .then((rows) => rows.filter((r) => r.action === 'user.role_changed'));
     expect(entry!.details).toMatchObject({ from: 'pet_owner', to: 'admin' });
   });
 });

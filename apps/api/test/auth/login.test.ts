@@ -70,7 +70,12 @@ describe('POST /v1/auth/login', () => {
   it('refuses malformed sign-in bodies with field details', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: 'nope' } });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.details.map((d: { path: string }) => d.path).sort()).toEqual(['body.email', 'body.password']);
+    expect(
+      res
+        .json()
+        .error.details.map((d: { path: string }) => d.path)
+        .sort(),
+    ).toEqual(['body.email', 'body.password']);
   });
 });
 
@@ -82,7 +87,10 @@ describe('access tokens', () => {
     const forged = Buffer.from(JSON.stringify({ ...decode(user.accessToken), role: 'admin' })).toString('base64url');
     expect((await me(`${h}.${forged}.${s}`)).json().error.code).toBe('TOKEN_INVALID');
     expect((await me(`${h}.${p}.${s}x`)).statusCode).toBe(401);
-    const expired = t.app.jwt.sign({ ...decode(user.accessToken), iat: undefined, exp: undefined }, { expiresIn: 900, clockTimestamp: Date.now() - 16 * 60 * 1000 } as never);
+    const expired = t.app.jwt.sign({ ...decode(user.accessToken), iat: undefined, exp: undefined }, {
+      expiresIn: 900,
+      clockTimestamp: Date.now() - 16 * 60 * 1000,
+    } as never);
     const res = await me(expired);
     expect(res.statusCode).toBe(401);
     expect(res.json().error.code).toBe('TOKEN_EXPIRED');
@@ -149,7 +157,8 @@ describe('auth rate limit', () => {
     const limited = await createTestApp({ env: { AUTH_RATE_LIMIT_MAX: '3', RATE_LIMIT_MAX: '100' }, sameDatabaseAs: t });
     try {
       const codes = [];
-      for (let i = 0; i < 4; i++) codes.push((await limited.app.inject({ method: 'POST', url: '/v1/auth/forgot-password', payload: { email: 'a@example.com' } })).statusCode);
+      for (let i = 0; i < 4; i++)
+        codes.push((await limited.app.inject({ method: 'POST', url: '/v1/auth/forgot-password', payload: { email: 'a@example.com' } })).statusCode);
       expect(codes).toEqual([202, 202, 202, 429]);
       const res = await limited.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: 'a@example.com', password: STRONG_PASSWORD } });
       // Each route has its own bucket; the fourth call to one route is refused.

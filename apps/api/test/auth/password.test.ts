@@ -98,7 +98,9 @@ describe('PUT /v1/users/me/password', () => {
 
   it('refuses a weak or unchanged password', async () => {
     const user = await t.newUser();
-    expect((await change(user.accessToken, { currentPassword: user.password, newPassword: 'letmein123' })).json().error.details[0].path).toBe('body.newPassword');
+    expect((await change(user.accessToken, { currentPassword: user.password, newPassword: 'letmein123' })).json().error.details[0].path).toBe(
+      'body.newPassword',
+    );
     expect((await change(user.accessToken, { currentPassword: user.password, newPassword: user.password })).statusCode).toBe(400);
   });
 

@@ -57,7 +57,8 @@ describe('TOTP two-factor sign-in', () => {
 
   it('accepts each recovery code once', async () => {
     const user = await userWithTwoFactor();
-    const challenge = async () => (await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: user.email, password: user.password } })).json().data.challengeToken;
+    const challenge = async () =>
+      (await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: user.email, password: user.password } })).json().data.challengeToken;
     const code = user.recoveryCodes[0]!;
     expect((await post('/v1/auth/login/2fa', null, { challengeToken: await challenge(), recoveryCode: code.toLowerCase() })).statusCode).toBe(200);
     expect((await post('/v1/auth/login/2fa', null, { challengeToken: await challenge(), recoveryCode: code })).statusCode).toBe(401);
@@ -72,7 +73,8 @@ describe('TOTP two-factor sign-in', () => {
 
   it('counts wrong codes towards the lockout', async () => {
     const user = await userWithTwoFactor();
-    const { challengeToken } = (await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: user.email, password: user.password } })).json().data;
+    const { challengeToken } = (await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: user.email, password: user.password } })).json()
+      .data;
     const right = await codeAt(user.secret);
     const wrongCode = right === '123456' ? '654321' : '123456';
     const codes = [];
@@ -100,7 +102,8 @@ describe('TOTP two-factor sign-in', () => {
     const fresh = res.json().data.recoveryCodes as string[];
     expect(fresh).toHaveLength(10);
     expect(fresh).not.toContain(user.recoveryCodes[0]);
-    const challenge = (await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: user.email, password: user.password } })).json().data.challengeToken;
+    const challenge = (await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: user.email, password: user.password } })).json().data
+      .challengeToken;
     expect((await post('/v1/auth/login/2fa', null, { challengeToken: challenge, recoveryCode: user.recoveryCodes[0] })).statusCode).toBe(401);
     expect((await post('/v1/auth/login/2fa', null, { challengeToken: challenge, recoveryCode: fresh[0] })).statusCode).toBe(200);
   });
@@ -111,7 +114,12 @@ describe('two-factor required for businesses by a platform setting', () => {
     const admin = await t.newUser({ role: 'admin' });
     const business = await t.newUser({ role: 'business' });
     const owner = await t.newUser();
-    const set = await t.app.inject({ method: 'PUT', url: '/v1/admin/settings', headers: t.bearer(admin.accessToken), payload: { requireTwoFactorForBusiness: true } });
+    const set = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/admin/settings',
+      headers: t.bearer(admin.accessToken),
+      payload: { requireTwoFactorForBusiness: true },
+    });
     expect(set.json().data).toEqual({ requireTwoFactorForBusiness: true });
 
     const me = await t.app.inject({ url: '/v1/users/me', headers: t.bearer(business.accessToken) });
@@ -120,12 +128,16 @@ describe('two-factor required for businesses by a platform setting', () => {
     expect(blocked.statusCode).toBe(403);
     expect(blocked.json().error.code).toBe('TWO_FACTOR_REQUIRED');
     // Pet owners are not affected.
-    expect((await t.app.inject({ method: 'PUT', url: '/v1/users/me', headers: t.bearer(owner.accessToken), payload: { firstName: 'Pat' } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'PUT', url: '/v1/users/me', headers: t.bearer(owner.accessToken), payload: { firstName: 'Pat' } })).statusCode).toBe(
+      200,
+    );
 
     const { secret } = (await post('/v1/auth/2fa/setup', business.accessToken)).json().data;
     const enabled = await post('/v1/auth/2fa/enable', business.accessToken, { code: await codeAt(secret) });
     expect(enabled.statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'PUT', url: '/v1/users/me', headers: t.bearer(business.accessToken), payload: { firstName: 'Shop' } })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'PUT', url: '/v1/users/me', headers: t.bearer(business.accessToken), payload: { firstName: 'Shop' } })).statusCode,
+    ).toBe(200);
     t.clock.advance(31_000);
     const disable = await post('/v1/auth/2fa/disable', business.accessToken, { password: business.password, code: await codeAt(secret) });
     expect(disable.statusCode).toBe(403);
@@ -135,7 +147,12 @@ describe('two-factor required for businesses by a platform setting', () => {
     const owner = await t.newUser();
     expect((await t.app.inject({ url: '/v1/admin/settings', headers: t.bearer(owner.accessToken) })).statusCode).toBe(403);
     const admin = await t.newUser({ role: 'admin' });
-    const bad = await t.app.inject({ method: 'PUT', url: '/v1/admin/settings', headers: t.bearer(admin.accessToken), payload: { requireTwoFactorForBusiness: 'yes' } });
+    const bad = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/admin/settings',
+      headers: t.bearer(admin.accessToken),
+      payload: { requireTwoFactorForBusiness: 'yes' },
+    });
     expect(bad.statusCode).toBe(400);
     const empty = await t.app.inject({ method: 'PUT', url: '/v1/admin/settings', headers: t.bearer(admin.accessToken), payload: {} });
     expect(empty.statusCode).toBe(400);

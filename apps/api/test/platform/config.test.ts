@@ -13,7 +13,13 @@ describe('loadConfig', () => {
   });
 
   it('switches to PostgreSQL, Redis and SMTP when their URLs are set', () => {
-    const config = loadConfig({ ...base, DATABASE_URL: 'postgres://u@db:5432/wd', REDIS_URL: 'redis://cache:6379', SMTP_URL: 'smtp://mail:25', CORS_ORIGINS: 'https://a.example, https://b.example' });
+    const config = loadConfig({
+      ...base,
+      DATABASE_URL: 'postgres://u@db:5432/wd',
+      REDIS_URL: 'redis://cache:6379',
+      SMTP_URL: 'smtp://mail:25',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+    });
     expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/wd', poolMax: 10 });
     expect(config.redisUrl).toBe('redis://cache:6379');
     expect(config.mail.smtpUrl).toBe('smtp://mail:25');

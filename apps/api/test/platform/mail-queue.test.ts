@@ -38,7 +38,9 @@ describe('job queue', () => {
   it('runs jobs in the background when workers are on', async () => {
     const withWorkers = await createTestApp({ env: { JOB_WORKERS: 'true' }, sameDatabaseAs: t });
     try {
-      await withWorkers.db.transaction((tx) => withWorkers.app.platform.queue.enqueue(tx, 'mail.send', { to: 'w@example.com', template: 'password-changed', firstName: 'W' }));
+      await withWorkers.db.transaction((tx) =>
+        withWorkers.app.platform.queue.enqueue(tx, 'mail.send', { to: 'w@example.com', template: 'password-changed', firstName: 'W' }),
+      );
       for (let i = 0; i < 100 && !withWorkers.outbox.length; i++) await new Promise((r) => setTimeout(r, 100));
       expect(withWorkers.outbox.map((m) => m.to)).toEqual(['w@example.com']);
     } finally {

@@ -80,7 +80,14 @@ export async function createTestApp(
       return { url, token: url.searchParams.get('token')! };
     },
     async register(overrides: RegisterInput = {}) {
-      const body = { email: `user-${Math.random().toString(36).slice(2, 10)}@example.com`, password: STRONG_PASSWORD, firstName: 'Robin', lastName: 'Walker', role: 'pet_owner' as const, ...overrides };
+      const body = {
+        email: `user-${Math.random().toString(36).slice(2, 10)}@example.com`,
+        password: STRONG_PASSWORD,
+        firstName: 'Robin',
+        lastName: 'Walker',
+        role: 'pet_owner' as const,
+        ...overrides,
+      };
       const res = await app.inject({ method: 'POST', url: '/v1/auth/register', payload: body });
       if (res.statusCode !== 202) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
       const user = await database.db.query.users.findFirst({ where: eq(users.email, body.email) });
@@ -114,7 +121,15 @@ export function refreshCookieOf(res: LightMyRequestResponse): string | undefined
 }
 
 /** Every row count of the tables a request could write to, to prove that a refused request wrote nothing. */
-type RowCounts = { users: number; email_tokens: number; refresh_tokens: number; recovery_codes: number; audit_log: number; platform_settings: number; jobs: number };
+type RowCounts = {
+  users: number;
+  email_tokens: number;
+  refresh_tokens: number;
+  recovery_codes: number;
+  audit_log: number;
+  platform_settings: number;
+  jobs: number;
+};
 export async function rowCounts(app: FastifyInstance): Promise<RowCounts> {
   const result = await app.platform.db.execute(
     (await import('drizzle-orm')).sql`select

@@ -13,9 +13,21 @@ describe('GET/PUT /v1/users/me', () => {
   it('reads and updates the profile, auditing the change', async () => {
     const user = await t.newUser();
     const got = await t.app.inject({ url: '/v1/users/me', headers: t.bearer(user.accessToken) });
-    expect(got.json().data).toMatchObject({ id: user.id, email: user.email, firstName: 'Robin', role: 'pet_owner', emailVerified: true, twoFactorEnabled: false });
+    expect(got.json().data).toMatchObject({
+      id: user.id,
+      email: user.email,
+      firstName: 'Robin',
+      role: 'pet_owner',
+      emailVerified: true,
+      twoFactorEnabled: false,
+    });
     expect(got.json().data).not.toHaveProperty('passwordHash');
-    const put = await t.app.inject({ method: 'PUT', url: '/v1/users/me', headers: t.bearer(user.accessToken), payload: { firstName: ' Sam ', phone: '+1 555 0100' } });
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/users/me',
+      headers: t.bearer(user.accessToken),
+      payload: { firstName: ' Sam ', phone: '+1 555 0100' },
+    });
     expect(put.statusCode).toBe(200);
     expect(put.json().data).toMatchObject({ firstName: 'Sam', lastName: 'Walker', phone: '+1 555 0100' });
     const cleared = await t.app.inject({ method: 'PUT', url: '/v1/users/me', headers: t.bearer(user.accessToken), payload: { phone: '' } });

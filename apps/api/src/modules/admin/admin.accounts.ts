@@ -28,19 +28,38 @@ export async function createAdmin(
           .set({ role: 'admin', sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: now() })
           .where(eq(users.id, existing.id));
         await revokeAllRefreshTokens(tx, existing.id, now());
-        await audit(tx, { actorId: null, action: 'user.role_changed', targetType: 'user', targetId: existing.id, details: { from: existing.role, to: 'admin', via: 'admin:create' } });
+        await audit(tx, {
+          actorId: null,
+          action: 'user.role_changed',
+          targetType: 'user',
+          targetId: existing.id,
+          details: { from: existing.role, to: 'admin', via: 'admin:create' },
+        });
       }
       return { userId: existing.id, created: false, setPasswordLink: null };
     }
     const [user] = await tx
       .insert(users)
-      .values({ email: input.email, role: 'admin', firstName: input.firstName ?? 'Admin', lastName: input.lastName ?? '', passwordHash: null, emailVerifiedAt: now() })
+      .values({
+        email: input.email,
+        role: 'admin',
+        firstName: input.firstName ?? 'Admin',
+        lastName: input.lastName ?? '',
+        passwordHash: null,
+        emailVerifiedAt: now(),
+      })
       .returning({ id: users.id });
     const { token, hash } = newToken();
     await insertEmailToken(tx, { userId: user!.id, purpose: 'reset_password', tokenHash: hash, expiresAt: new Date(now().getTime() + INVITE_MS) });
     const link = `${deps.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
     await deps.queue.enqueue(tx, 'mail.send', { to: input.email, template: 'admin-invite', link });
-    await audit(tx, { actorId: null, action: 'user.role_changed', targetType: 'user', targetId: user!.id, details: { from: null, to: 'admin', via: 'admin:create' } });
+    await audit(tx, {
+      actorId: null,
+      action: 'user.role_changed',
+      targetType: 'user',
+      targetId: user!.id,
+      details: { from: null, to: 'admin', via: 'admin:create' },
+    });
     return { userId: user!.id, created: true, setPasswordLink: link };
   });
 }

@@ -10,7 +10,10 @@ export function adminModule(p: Pick<Platform, 'db' | 'guard' | 'settings'>): Fas
 
     app.get(
       '/admin/settings',
-      { preHandler: adminOnly, schema: { tags: ['admin'], operationId: 'getPlatformSettings', security, response: { 200: okEnvelope(platformSettingsSchema) } } },
+      {
+        preHandler: adminOnly,
+        schema: { tags: ['admin'], operationId: 'getPlatformSettings', security, response: { 200: okEnvelope(platformSettingsSchema) } },
+      },
       async () => ({ success: true as const, data: await p.settings.get() }),
     );
 
@@ -18,12 +21,25 @@ export function adminModule(p: Pick<Platform, 'db' | 'guard' | 'settings'>): Fas
       '/admin/settings',
       {
         preHandler: adminOnly,
-        schema: { tags: ['admin'], operationId: 'updatePlatformSettings', security, body: platformSettingsPatchSchema, response: { 200: okEnvelope(platformSettingsSchema) } },
+        schema: {
+          tags: ['admin'],
+          operationId: 'updatePlatformSettings',
+          security,
+          body: platformSettingsPatchSchema,
+          response: { 200: okEnvelope(platformSettingsSchema) },
+        },
       },
       async (request) => {
         const data = await p.db.transaction(async (tx) => {
           const updated = await p.settings.update(tx, request.body, request.actor.id);
-          await audit(tx, { actorId: request.actor.id, action: 'admin.settings.update', targetType: 'platform_settings', ip: request.ip, userAgent: request.headers['user-agent'] ?? null, details: request.body });
+          await audit(tx, {
+            actorId: request.actor.id,
+            action: 'admin.settings.update',
+            targetType: 'platform_settings',
+            ip: request.ip,
+            userAgent: request.headers['user-agent'] ?? null,
+            details: request.body,
+          });
           return updated;
         });
         return { success: true as const, data };

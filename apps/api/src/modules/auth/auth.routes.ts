@@ -52,11 +52,21 @@ export function authModule(p: Platform): FastifyPluginAsyncZod {
       });
       return rest;
     }
-    const clearCookie = (reply: FastifyReply) => reply.clearCookie(REFRESH_COOKIE, { path: cookiePath, httpOnly: true, secure: p.config.cookieSecure, sameSite: 'strict' });
+    const clearCookie = (reply: FastifyReply) =>
+      reply.clearCookie(REFRESH_COOKIE, { path: cookiePath, httpOnly: true, secure: p.config.cookieSecure, sameSite: 'strict' });
 
     app.post(
       '/auth/register',
-      { config: strict, schema: { tags, operationId: 'register', summary: 'Create a pet-owner or business account', body: registerBodySchema, response: { 202: messageEnvelope } } },
+      {
+        config: strict,
+        schema: {
+          tags,
+          operationId: 'register',
+          summary: 'Create a pet-owner or business account',
+          body: registerBodySchema,
+          response: { 202: messageEnvelope },
+        },
+      },
       async (request, reply) => {
         await auth.register(request.body, requestMeta(request));
         return reply.status(202).send(accepted('Check your e-mail: we sent you a link to confirm your address.'));
@@ -102,7 +112,15 @@ export function authModule(p: Platform): FastifyPluginAsyncZod {
 
     app.post(
       '/auth/refresh-token',
-      { config: strict, schema: { tags, operationId: 'refreshToken', summary: 'Rotate the refresh-token cookie and get a new access token', response: { 200: okEnvelope(sessionSchema) } } },
+      {
+        config: strict,
+        schema: {
+          tags,
+          operationId: 'refreshToken',
+          summary: 'Rotate the refresh-token cookie and get a new access token',
+          response: { 200: okEnvelope(sessionSchema) },
+        },
+      },
       async (request, reply) => {
         try {
           return { success: true as const, data: sendSession(reply, await sessions.refresh(request.cookies[REFRESH_COOKIE], requestMeta(request))) };
@@ -139,7 +157,10 @@ export function authModule(p: Platform): FastifyPluginAsyncZod {
 
     app.put(
       '/users/me/password',
-      { ...signedIn, schema: { tags: ['users'], operationId: 'changePassword', security, body: changePasswordBodySchema, response: { 200: okEnvelope(sessionSchema) } } },
+      {
+        ...signedIn,
+        schema: { tags: ['users'], operationId: 'changePassword', security, body: changePasswordBodySchema, response: { 200: okEnvelope(sessionSchema) } },
+      },
       async (request, reply) => {
         const session = await auth.changePassword(request.actor.id, request.body.currentPassword, request.body.newPassword, requestMeta(request));
         return { success: true as const, data: sendSession(reply, session), message: 'Password changed. Your other devices were signed out.' };
@@ -154,8 +175,14 @@ export function authModule(p: Platform): FastifyPluginAsyncZod {
 
     app.post(
       '/auth/2fa/enable',
-      { ...signedIn, schema: { tags, operationId: 'twoFactorEnable', security, body: twoFactorEnableBodySchema, response: { 200: okEnvelope(recoveryCodesSchema) } } },
-      async (request) => ({ success: true as const, data: { recoveryCodes: await twoFactor.enable(request.actor.id, request.body.code, requestMeta(request)) } }),
+      {
+        ...signedIn,
+        schema: { tags, operationId: 'twoFactorEnable', security, body: twoFactorEnableBodySchema, response: { 200: okEnvelope(recoveryCodesSchema) } },
+      },
+      async (request) => ({
+        success: true as const,
+        data: { recoveryCodes: await twoFactor.enable(request.actor.id, request.body.code, requestMeta(request)) },
+      }),
     );
 
     app.post(
@@ -170,7 +197,10 @@ export function authModule(p: Platform): FastifyPluginAsyncZod {
     app.post(
       '/auth/2fa/recovery-codes',
       { ...signedIn, schema: { tags, operationId: 'twoFactorRecoveryCodes', security, body: codeBody, response: { 200: okEnvelope(recoveryCodesSchema) } } },
-      async (request) => ({ success: true as const, data: { recoveryCodes: await twoFactor.regenerateRecoveryCodes(request.actor.id, request.body.code, requestMeta(request)) } }),
+      async (request) => ({
+        success: true as const,
+        data: { recoveryCodes: await twoFactor.regenerateRecoveryCodes(request.actor.id, request.body.code, requestMeta(request)) },
+      }),
     );
   };
 }

@@ -25,13 +25,23 @@ export function createAuthService(p: Deps) {
 
   async function sendVerification(exec: Executor, user: { id: string; email: string; firstName: string }) {
     const { token, hash } = newToken();
-    await q.insertEmailToken(exec, { userId: user.id, purpose: 'verify_email', tokenHash: hash, expiresAt: new Date(p.clock.now().getTime() + VERIFY_EMAIL_MS) });
+    await q.insertEmailToken(exec, {
+      userId: user.id,
+      purpose: 'verify_email',
+      tokenHash: hash,
+      expiresAt: new Date(p.clock.now().getTime() + VERIFY_EMAIL_MS),
+    });
     await p.queue.enqueue(exec, 'mail.send', { to: user.email, template: 'verify-email', firstName: user.firstName, link: link('/verify-email', token) });
   }
 
   async function sendReset(exec: Executor, user: { id: string; email: string; firstName: string }) {
     const { token, hash } = newToken();
-    await q.insertEmailToken(exec, { userId: user.id, purpose: 'reset_password', tokenHash: hash, expiresAt: new Date(p.clock.now().getTime() + RESET_PASSWORD_MS) });
+    await q.insertEmailToken(exec, {
+      userId: user.id,
+      purpose: 'reset_password',
+      tokenHash: hash,
+      expiresAt: new Date(p.clock.now().getTime() + RESET_PASSWORD_MS),
+    });
     await p.queue.enqueue(exec, 'mail.send', { to: user.email, template: 'reset-password', firstName: user.firstName, link: link('/reset-password', token) });
   }
 
@@ -110,13 +120,24 @@ export function createAuthService(p: Deps) {
   async function failSignIn(email: string, userId: string | null, meta: RequestMeta, error: AppError, reason: string): Promise<never> {
     const lockedUntil = await p.db.transaction(async (tx) => {
       const until = await q.recordLoginFailure(tx, email, p.clock.now());
-      await audit(tx, { actorId: userId, action: 'auth.login.failed', targetType: 'user', targetId: userId ?? undefined, ...meta, details: { reason, locked: Boolean(until) } });
+      await audit(tx, {
+        actorId: userId,
+        action: 'auth.login.failed',
+        targetType: 'user',
+        targetId: userId ?? undefined,
+        ...meta,
+        details: { reason, locked: Boolean(until) },
+      });
       return until;
     });
     throw lockedUntil ? lockedError(lockedUntil) : error;
   }
 
-  async function login(email: string, password: string, meta: RequestMeta): Promise<{ twoFactorRequired: true; challengeToken: string } | (IssuedSession & { twoFactorRequired: false })> {
+  async function login(
+    email: string,
+    password: string,
+    meta: RequestMeta,
+  ): Promise<{ twoFactorRequired: true; challengeToken: string } | (IssuedSession & { twoFactorRequired: false })> {
     await assertNotLocked(email);
     const user = await q.findUserByEmail(p.db, email);
     const active = user?.status === 'active' ? user : null;

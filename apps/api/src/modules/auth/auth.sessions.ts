@@ -65,7 +65,14 @@ export function createSessions(p: Deps) {
       if (!row || row.revokedAt || row.expiresAt <= now) return { kind: 'invalid' as const };
       if (row.usedAt) {
         await q.revokeFamily(tx, row.familyId, now);
-        await audit(tx, { actorId: row.userId, action: 'auth.refresh.reuse_detected', targetType: 'user', targetId: row.userId, ...meta, details: { familyId: row.familyId } });
+        await audit(tx, {
+          actorId: row.userId,
+          action: 'auth.refresh.reuse_detected',
+          targetType: 'user',
+          targetId: row.userId,
+          ...meta,
+          details: { familyId: row.familyId },
+        });
         return { kind: 'reused' as const };
       }
       const user = await q.findUserById(tx, row.userId);

@@ -14,7 +14,9 @@ const RECOVERY_CODE_COUNT = 10;
 // No 0/O or 1/I/L: codes are read off paper.
 const RECOVERY_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
-type Deps = Pick<Platform, 'db' | 'clock' | 'secretBox' | 'settings'> & { jwt: { sign(payload: object, opts: { expiresIn: number }): string; verify<T>(token: string): T } };
+type Deps = Pick<Platform, 'db' | 'clock' | 'secretBox' | 'settings'> & {
+  jwt: { sign(payload: object, opts: { expiresIn: number }): string; verify<T>(token: string): T };
+};
 type UserRow = NonNullable<Awaited<ReturnType<typeof q.findUserById>>>;
 type Challenge = { typ: 'mfa'; sub: string; sv: number };
 
@@ -44,7 +46,11 @@ export function createTwoFactor(p: Deps) {
 
   async function issueRecoveryCodes(exec: Executor, userId: string): Promise<string[]> {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-    await q.replaceRecoveryCodes(exec, userId, codes.map((c) => hashToken(normalizeRecoveryCode(c))));
+    await q.replaceRecoveryCodes(
+      exec,
+      userId,
+      codes.map((c) => hashToken(normalizeRecoveryCode(c))),
+    );
     return codes;
   }
 
@@ -68,7 +74,8 @@ export function createTwoFactor(p: Deps) {
   async function checkSecondFactor(user: UserRow, input: { code?: string; recoveryCode?: string }): Promise<'totp' | 'recovery_code' | null> {
     if (!user.totpSecret) return null;
     if (input.code) return (await acceptTotp(p.db, user.id, user.totpSecret, input.code)) ? 'totp' : null;
-    if (input.recoveryCode) return (await q.useRecoveryCode(p.db, user.id, hashToken(normalizeRecoveryCode(input.recoveryCode)), p.clock.now())) ? 'recovery_code' : null;
+    if (input.recoveryCode)
+      return (await q.useRecoveryCode(p.db, user.id, hashToken(normalizeRecoveryCode(input.recoveryCode)), p.clock.now())) ? 'recovery_code' : null;
     return null;
   }
 
@@ -77,7 +84,10 @@ export function createTwoFactor(p: Deps) {
     if (!user) throw new Unauthorized();
     if (user.totpEnabledAt) throw new Conflict('Two-factor sign-in is already on. Turn it off first to set up a new device.');
     const secret = generateSecret();
-    await p.db.update(users).set({ totpPendingSecret: p.secretBox.seal(secret) }).where(eq(users.id, userId));
+    await p.db
+      .update(users)
+      .set({ totpPendingSecret: p.secretBox.seal(secret) })
+      .where(eq(users.id, userId));
     return { secret, otpauthUrl: generateURI({ issuer: 'WalkyDoggy', label: user.email, secret }) };
   }
 
@@ -98,7 +108,12 @@ export function createTwoFactor(p: Deps) {
     });
   }
 
-  async function disable(userId: string, input: { password: string; code?: string; recoveryCode?: string }, meta: RequestMeta, passwords: Platform['passwords']) {
+  async function disable(
+    userId: string,
+    input: { password: string; code?: string; recoveryCode?: string },
+    meta: RequestMeta,
+    passwords: Platform['passwords'],
+  ) {
     const user = await q.findUserById(p.db, userId);
     if (!user || !user.totpEnabledAt) throw new Conflict('Two-factor sign-in is not on.');
     if (user.role === 'business' && (await p.settings.get()).requireTwoFactorForBusiness)
@@ -106,7 +121,10 @@ export function createTwoFactor(p: Deps) {
     if (!(await passwords.verify(user.passwordHash, input.password))) throw ValidationFailed.field('body.password', 'Your password is not correct.');
     if (!(await checkSecondFactor(user, input))) throw ValidationFailed.field('body.code', 'That code is not correct.');
     await p.db.transaction(async (tx) => {
-      await tx.update(users).set({ totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: p.clock.now() }).where(eq(users.id, userId));
+      await tx
+        .update(users)
+        .set({ totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: p.clock.now() })
+        .where(eq(users.id, userId));
       await q.replaceRecoveryCodes(tx, userId, []);
       await audit(tx, { actorId: userId, action: 'auth.2fa.disabled', targetType: 'user', targetId: userId, ...meta });
     });

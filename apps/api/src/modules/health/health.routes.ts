@@ -7,11 +7,20 @@ const healthSchema = z.object({ status: z.enum(['ok', 'unavailable']), database:
 
 export function healthModule(p: Pick<Platform, 'database'>): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/healthz', { schema: { tags: ['health'], operationId: 'health', summary: 'The process is up', response: { 200: healthSchema } } }, async () => ({ status: 'ok' as const }));
+    app.get('/healthz', { schema: { tags: ['health'], operationId: 'health', summary: 'The process is up', response: { 200: healthSchema } } }, async () => ({
+      status: 'ok' as const,
+    }));
 
     app.get(
       '/readyz',
-      { schema: { tags: ['health'], operationId: 'ready', summary: 'The database is reachable and migrated', response: { 200: healthSchema, 503: healthSchema } } },
+      {
+        schema: {
+          tags: ['health'],
+          operationId: 'ready',
+          summary: 'The database is reachable and migrated',
+          response: { 200: healthSchema, 503: healthSchema },
+        },
+      },
       async (request, reply) => {
         try {
           await p.database.db.execute(sql`select 1`);

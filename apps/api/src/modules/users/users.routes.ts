@@ -20,7 +20,10 @@ export function usersModule(p: Platform): FastifyPluginAsyncZod {
 
     app.put(
       '/users/me',
-      { preHandler: p.guard.authenticate, schema: { tags, operationId: 'updateMe', security, body: updateMeBodySchema, response: { 200: okEnvelope(userSchema) } } },
+      {
+        preHandler: p.guard.authenticate,
+        schema: { tags, operationId: 'updateMe', security, body: updateMeBodySchema, response: { 200: okEnvelope(userSchema) } },
+      },
       async (request) => ({ success: true as const, data: await service.update(request.actor.id, request.body, requestMeta(request)) }),
     );
 

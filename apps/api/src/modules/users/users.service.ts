@@ -42,7 +42,11 @@ export function createUsersService(p: Deps) {
     await p.db.transaction(async (tx) => {
       if (user.role === 'admin') {
         // Lock the admin rows so two admins deleting themselves at once cannot both pass the check.
-        const admins = await tx.select({ id: users.id }).from(users).where(and(eq(users.role, 'admin'), eq(users.status, 'active'))).for('update');
+        const admins = await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.role, 'admin'), eq(users.status, 'active')))
+          .for('update');
         if (admins.length <= 1) throw new Conflict('You are the last admin. Make someone else an admin before deleting your account.');
       }
       const now = p.clock.now();
@@ -50,7 +54,10 @@ export function createUsersService(p: Deps) {
         .update(users)
         .set({ status: 'deleted', deletedAt: now, updatedAt: now, sessionVersion: sql`${users.sessionVersion} + 1` })
         .where(eq(users.id, userId));
-      await tx.update(refreshTokens).set({ revokedAt: now }).where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+      await tx
+        .update(refreshTokens)
+        .set({ revokedAt: now })
+        .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
       await p.queue.enqueue(tx, 'mail.send', { to: user.email, template: 'account-deleted', firstName: user.firstName });
       await p.queue.enqueue(tx, 'user.erase', { userId });
       await audit(tx, { actorId: userId, action: 'user.deleted', targetType: 'user', targetId: userId, ...meta });
@@ -62,7 +69,14 @@ export function createUsersService(p: Deps) {
     const user = await load(userId);
     const [sessions, activity, codes] = await Promise.all([
       p.db
-        .select({ createdAt: refreshTokens.createdAt, expiresAt: refreshTokens.expiresAt, usedAt: refreshTokens.usedAt, revokedAt: refreshTokens.revokedAt, userAgent: refreshTokens.userAgent, ip: refreshTokens.ip })
+        .select({
+          createdAt: refreshTokens.createdAt,
+          expiresAt: refreshTokens.expiresAt,
+          usedAt: refreshTokens.usedAt,
+          revokedAt: refreshTokens.revokedAt,
+          userAgent: refreshTokens.userAgent,
+          ip: refreshTokens.ip,
+        })
         .from(refreshTokens)
         .where(eq(refreshTokens.userId, userId))
         .orderBy(desc(refreshTokens.createdAt)),
@@ -87,8 +101,18 @@ export function createUsersService(p: Deps) {
         updatedAt: user.updatedAt.toISOString(),
         lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
       },
-      twoFactor: { enabled: user.totpEnabledAt !== null, enabledAt: user.totpEnabledAt?.toISOString() ?? null, recoveryCodesRemaining: codes.filter((c) => !c.usedAt).length },
-      sessions: sessions.map((s) => ({ ...s, createdAt: s.createdAt.toISOString(), expiresAt: s.expiresAt.toISOString(), usedAt: s.usedAt?.toISOString() ?? null, revokedAt: s.revokedAt?.toISOString() ?? null })),
+      twoFactor: {
+        enabled: user.totpEnabledAt !== null,
+        enabledAt: user.totpEnabledAt?.toISOString() ?? null,
+        recoveryCodesRemaining: codes.filter((c) => !c.usedAt).length,
+      },
+      sessions: sessions.map((s) => ({
+        ...s,
+        createdAt: s.createdAt.toISOString(),
+        expiresAt: s.expiresAt.toISOString(),
+        usedAt: s.usedAt?.toISOString() ?? null,
+        revokedAt: s.revokedAt?.toISOString() ?? null,
+      })),
       activity: activity.map((a) => ({ ...a, at: a.at.toISOString() })),
     };
   }
@@ -123,7 +147,10 @@ export function eraseUserJob(p: Pick<Platform, 'db' | 'clock'>) {
       await tx.delete(refreshTokens).where(eq(refreshTokens.userId, userId));
       await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
       // Keep the audit trail of what happened, without where from.
-      await tx.update(auditLog).set({ ip: null, userAgent: null }).where(or(eq(auditLog.actorId, userId), and(eq(auditLog.targetType, 'user'), eq(auditLog.targetId, userId))));
+      await tx
+        .update(auditLog)
+        .set({ ip: null, userAgent: null })
+        .where(or(eq(auditLog.actorId, userId), and(eq(auditLog.targetType, 'user'), eq(auditLog.targetId, userId))));
       await audit(tx, { actorId: null, action: 'user.erased', targetType: 'user', targetId: userId });
     });
   };
