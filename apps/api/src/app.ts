@@ -32,6 +32,13 @@ import { authModule } from './modules/auth/auth.routes.js';
 import { usersModule } from './modules/users/users.routes.js';
 import { adminModule } from './modules/admin/admin.routes.js';
 import { eraseUserJob } from './modules/users/users.service.js';
+import { petsModule } from './modules/pets/pets.routes.js';
+import { mediaModule } from './modules/media/media.routes.js';
+import { businessesModule } from './modules/businesses/businesses.routes.js';
+import { workersModule } from './modules/workers/workers.routes.js';
+import { servicesModule } from './modules/services/services.routes.js';
+import { searchModule } from './modules/search/search.routes.js';
+import { createStorage } from './platform/storage.js';
 
 export type AppDeps = {
   /** An open database to use instead of opening one from the configuration (tests). */
@@ -69,6 +76,7 @@ async function createPlatform(app: FastifyInstance, config: Config, deps: AppDep
     settings,
     guard,
     passwords: createPasswordHasher(config.passwordHashing),
+    storage: createStorage(config),
     secretBox: createSecretBox(config.jwtSecret),
   };
 }
@@ -158,6 +166,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(authModule(platform), { prefix: '/v1' });
   await app.register(usersModule(platform), { prefix: '/v1' });
   await app.register(adminModule(platform), { prefix: '/v1' });
+  await app.register(mediaModule(platform), { prefix: '/v1' });
+  await app.register(petsModule(platform), { prefix: '/v1' });
+  await app.register(businessesModule(platform), { prefix: '/v1' });
+  await app.register(workersModule(platform), { prefix: '/v1' });
+  await app.register(servicesModule(platform), { prefix: '/v1' });
+  await app.register(searchModule(platform), { prefix: '/v1' });
 
   platform.queue.handle('mail.send', mailJobHandler(platform.mailer));
   platform.queue.handle('user.erase', eraseUserJob(platform));

@@ -5,7 +5,9 @@ export type MailTemplate =
   | { template: 'reset-password'; firstName: string; link: string }
   | { template: 'password-changed'; firstName: string }
   | { template: 'account-deleted'; firstName: string }
-  | { template: 'admin-invite'; link: string };
+  | { template: 'admin-invite'; link: string }
+  | { template: 'pet-co-owner-invite'; inviterName: string; petName: string; link: string }
+  | { template: 'worker-invite'; businessName: string; inviterName: string; link: string };
 
 export type JobMap = {
   'mail.send': { to: string } & MailTemplate;

@@ -34,6 +34,15 @@ const envSchema = z.object({
   JOB_WORKERS: bool.default(true),
   WEB_DIST: z.string().default(path.join(repoRoot, 'apps/web/dist')),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
+  SEED_DEMO: bool.optional(),
+  MAP_STYLE_URL: z.string().optional(),
 });
 
 export type Config = {
@@ -56,6 +65,14 @@ export type Config = {
   /** argon2id cost; tests use cheaper settings. */
   passwordHashing: { memoryCost: number; timeCost: number };
   shutdownTimeoutMs: number;
+  storage:
+    | { kind: 'local'; dir: string }
+    | { kind: 's3'; bucket: string; endpoint: string | null; region: string; accessKeyId: string | null; secretAccessKey: string | null; forcePathStyle: boolean };
+  uploadMaxBytes: number;
+  /** Seed a small demo city when the embedded database is empty (default on for the embedded mode). */
+  seedDemo: boolean;
+  /** MapLibre style URL for the web app's maps; null means the built-in offline style. */
+  mapStyleUrl: string | null;
 };
 
 export class ConfigError extends Error {}
@@ -90,6 +107,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: e.APP_ENV !== 'development',
     passwordHashing: { memoryCost: 19_456, timeCost: 2 },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    storage: e.S3_BUCKET
+      ? {
+          kind: 's3',
+          bucket: e.S3_BUCKET,
+          endpoint: e.S3_ENDPOINT ?? null,
+          region: e.S3_REGION,
+          accessKeyId: e.S3_ACCESS_KEY_ID ?? null,
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? null,
+          forcePathStyle: e.S3_FORCE_PATH_STYLE,
+        }
+      : { kind: 'local', dir: path.join(dataDir, 'media') },
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    seedDemo: e.SEED_DEMO ?? (!e.DATABASE_URL && e.APP_ENV !== 'test'),
+    mapStyleUrl: e.MAP_STYLE_URL ?? null,
   };
 }
 

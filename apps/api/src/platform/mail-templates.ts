@@ -55,6 +55,24 @@ export function renderMail(mail: MailTemplate): { subject: string; text: string;
         `Hi ${mail.firstName},`,
         'Your account has been deleted and your personal data is being erased. Thank you for having been with us.',
       ]);
+    case 'pet-co-owner-invite':
+      return make(
+        `${mail.inviterName} invited you to care for ${mail.petName}`,
+        [
+          `${mail.inviterName} would like to share ${mail.petName}'s profile with you on WalkyDoggy, so that you can see it and book care for ${mail.petName} too.`,
+          'Accept with the link below (create an account with this e-mail address first if you have none). It expires in 7 days.',
+        ],
+        { label: 'Accept the invitation', href: mail.link },
+      );
+    case 'worker-invite':
+      return make(
+        `${mail.businessName} invited you to join their team`,
+        [
+          `${mail.inviterName} invited you to join ${mail.businessName} on WalkyDoggy as a pet-care worker.`,
+          'Accept with the link below: you can create your worker account there, or join with the account you already have. It expires in 7 days.',
+        ],
+        { label: 'Join the team', href: mail.link },
+      );
     case 'admin-invite':
       return make(
         'You are now a WalkyDoggy administrator',

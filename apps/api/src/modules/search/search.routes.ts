@@ -1,0 +1,6 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Platform } from '../../app.js';
+
+export function searchModule(_p: Platform): FastifyPluginAsyncZod {
+  return async () => {};
+}
