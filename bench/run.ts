@@ -1,2 +1,18 @@
-/** `npm run bench`: every benchmark in this folder, one after the other. Figures go to stdout. */
-await import('./startup.js');
+/**
+ * `npm run bench` runs the start-up benchmark; `npm run bench -- search` only the search benchmark,
+ * `npm run bench -- startup` only start-up (several names run in turn). Figures go to stdout.
+ */
+const benchmarks: Record<string, () => Promise<unknown>> = {
+  startup: () => import('./startup.js'),
+  search: () => import('./search.js'),
+};
+const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = chosen.length ? chosen : ['startup'];
+for (const name of names) {
+  const run = benchmarks[name];
+  if (!run) {
+    console.error(`Unknown benchmark "${name}"; choose from: ${Object.keys(benchmarks).join(', ')}`);
+    process.exit(2);
+  }
+  await run();
+}

@@ -1,5 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
+import { rowsOf } from './platform/db.js';
+import { describeSeed, seedCity } from './seed/seed-city.js';
 
 const started = Date.now();
 let config: Config;
@@ -46,6 +49,19 @@ async function shutdown(reason: string, err?: unknown) {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(signal));
 process.on('uncaughtException', (err) => void shutdown('an uncaught exception', err));
 process.on('unhandledRejection', (err) => void shutdown('an unhandled rejection', err));
+
+// A first start of the embedded app shows a small demo city instead of an empty map.
+if (config.seedDemo && !rowsOf(await app.platform.db.execute(sql`select 1 from users limit 1`)).length) {
+  const result = await seedCity(app.platform.db, app.platform.storage, {
+    city: 'London',
+    businesses: 25,
+    workersPerBusiness: 2,
+    photos: true,
+    demoAccounts: true,
+    passwordHashing: config.passwordHashing,
+  });
+  app.log.info(`Demo data seeded (SEED_DEMO=false turns this off):\n${describeSeed(result)}`);
+}
 
 await app.listen({ host: config.host, port: config.port });
 app.log.info(
