@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mediaSchema } from './media.js';
 import { phoneSchema } from './auth.js';
 import { serviceSchema } from './services.js';
 
@@ -190,18 +191,8 @@ export const verificationBodySchema = z.object({ status: z.enum(VERIFICATION_STA
 // ───────────────────────── responses ─────────────────────────
 
 /** The `Media` of the catalog contract, as businesses and workers show it. */
-export const catalogMediaSchema = z.object({
-  id: z.string(),
-  purpose: z.string(),
-  kind: z.enum(['image', 'document']),
-  mimeType: z.string(),
-  sizeBytes: z.number().int(),
-  width: z.number().int().nullable(),
-  height: z.number().int().nullable(),
-  url: z.string(),
-  thumbnailUrl: z.string().nullable(),
-  createdAt: z.string(),
-});
+/** The media object of the contract, as the media module serves it. */
+export const catalogMediaSchema = mediaSchema;
 export type CatalogMedia = z.infer<typeof catalogMediaSchema>;
 
 export const businessDocumentSchema = z.object({

@@ -18,7 +18,7 @@ import { areaToGeography, assertValidArea } from './area.js';
 import { ownedBusiness, visibleBusiness } from './business-access.js';
 import * as q from './businesses.queries.js';
 import { toBusinessView, toDocumentView } from './businesses.view.js';
-import { assertOwnMedia, mediaViews } from './media-view.js';
+import { assertOwnMedia, mediaViews } from '../media/media.view.js';
 import { toPage } from './pagination.js';
 
 type Deps = Pick<Platform, 'db' | 'clock'>;

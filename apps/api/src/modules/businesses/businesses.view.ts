@@ -5,7 +5,7 @@ import { listServices } from '../services/services.queries.js';
 import { serviceViews } from '../services/services.view.js';
 import type { BusinessAccess } from './business-access.js';
 import { documentsOf, photosOf, type BusinessRow } from './businesses.queries.js';
-import { mediaViews } from './media-view.js';
+import { mediaViews } from '../media/media.view.js';
 
 type DocumentRow = typeof businessDocuments.$inferSelect;
 

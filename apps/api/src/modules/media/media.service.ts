@@ -10,23 +10,11 @@ import { StoredFileMissing } from '../../platform/storage.js';
 import { canViewMedia, isPublicMedia } from './media.access.js';
 import { ImageRejected, processImage, sniff } from './media.images.js';
 import * as q from './media.queries.js';
+import { toMediaView } from './media.view.js';
+
+export { toMediaView };
 
 type Deps = Pick<Platform, 'db' | 'storage' | 'clock'> & { log: { warn(obj: object, msg: string): void } };
-
-export function toMediaView(row: q.MediaRow): Media {
-  return {
-    id: row.id,
-    purpose: row.purpose,
-    kind: row.kind,
-    mimeType: row.mimeType,
-    sizeBytes: row.sizeBytes,
-    width: row.width,
-    height: row.height,
-    url: `/v1/media/${row.id}/file`,
-    thumbnailUrl: row.thumbnailKey ? `/v1/media/${row.id}/thumbnail` : null,
-    createdAt: row.createdAt.toISOString(),
-  };
-}
 
 const unsupported = (message: string) => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', message);
 

@@ -5,7 +5,7 @@ import { audit, type RequestMeta } from '../../platform/audit.js';
 import type { Executor } from '../../platform/db.js';
 import { Forbidden, NotFound } from '../../platform/errors.js';
 import { ownedBusiness, visibleBusiness } from '../businesses/business-access.js';
-import { assertOwnMedia } from '../businesses/media-view.js';
+import { assertOwnMedia } from '../media/media.view.js';
 import { toPage } from '../businesses/pagination.js';
 import * as q from './workers.queries.js';
 import { removeWorker } from './workers.removal.js';

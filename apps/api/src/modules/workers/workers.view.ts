@@ -1,7 +1,7 @@
 import type { Worker } from '@walkydoggy/shared';
 import type { Actor } from '../../platform/auth-guard.js';
 import type { Executor } from '../../platform/db.js';
-import { mediaViews } from '../businesses/media-view.js';
+import { mediaViews } from '../media/media.view.js';
 import { serviceIdsOfWorkers } from '../services/services.queries.js';
 import { timeOffOf, type WorkerAccess, type WorkerRow } from './workers.queries.js';
 

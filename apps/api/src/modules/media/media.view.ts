@@ -1,14 +1,14 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { media } from '@walkydoggy/shared/db';
-import type { CatalogMedia } from '@walkydoggy/shared';
+import type { Media } from '@walkydoggy/shared';
 import type { Executor } from '../../platform/db.js';
 import { ValidationFailed } from '../../platform/errors.js';
 
 type MediaRow = typeof media.$inferSelect;
 export type MediaPurpose = MediaRow['purpose'];
 
-/** The contract's `Media` object; the bytes are served by the media module at these URLs. */
-export function toMediaView(row: MediaRow): CatalogMedia {
+/** The contract's `Media` object; the bytes are served at these URLs. */
+export function toMediaView(row: MediaRow): Media {
   return {
     id: row.id,
     purpose: row.purpose,
@@ -24,7 +24,7 @@ export function toMediaView(row: MediaRow): CatalogMedia {
 }
 
 /** Media views by id, for the ids given (deleted media are left out). */
-export async function mediaViews(exec: Executor, ids: (string | null | undefined)[]): Promise<Map<string, CatalogMedia>> {
+export async function mediaViews(exec: Executor, ids: (string | null | undefined)[]): Promise<Map<string, Media>> {
   const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
   if (!wanted.length) return new Map();
   const rows = await exec
