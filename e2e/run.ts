@@ -6,10 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { tests as authTests } from './auth.spec.js';
+import { tests as catalogTests } from './catalog.spec.js';
 import { contextFor, type E2ETest } from './support/harness.js';
 import { repoRoot, startServer } from './support/server.js';
 
-const suites: E2ETest[] = [...authTests];
+const suites: E2ETest[] = [...authTests, ...catalogTests];
 const only = process.argv[2];
 const selected = only ? suites.filter((t) => t.name.includes(only)) : suites;
 

@@ -27,15 +27,54 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Demo sign-ins written by the seed (apps/api/src/seed/seed-city.ts). */
+export const DEMO = { password: 'walkydoggy-demo', admin: 'admin@demo.walkydoggy.test', city: 'Berlin' } as const;
+
+/**
+ * Seeds verified businesses around Berlin plus the demo accounts (an admin among them) with the
+ * project's own seed CLI. A failure is reported in the server log, not thrown: the other suites still run.
+ */
+async function seedDemoData(env: NodeJS.ProcessEnv): Promise<string> {
+  const args = [
+    path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
+    'apps/api/src/cli/seed.ts',
+    '--city',
+    DEMO.city,
+    '--businesses',
+    '12',
+    '--workers-per-business',
+    '1',
+  ];
+  return new Promise((resolve) => {
+    let log = '';
+    const seed = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    seed.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    seed.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    seed.on('exit', (code) => resolve(code === 0 ? '' : `--- seed exited with code ${code} ---\n${log}\n`));
+    seed.on('error', (err) => resolve(`--- seed could not start: ${err.message} ---\n`));
+  });
+}
+
 /** Starts the API (which also serves apps/web/dist) the way `npm start` does, on a fresh data directory. */
 export async function startServer(timeoutMs = 120_000): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'walkydoggy-e2e-'));
   const baseUrl = `http://localhost:${port}`;
   let output = '';
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    PUBLIC_URL: baseUrl,
+    LOG_LEVEL: 'warn',
+    AUTH_RATE_LIMIT_MAX: '1000',
+    SEED_DEMO: 'false',
+  };
+  // PGlite allows one process at a time, so the demo data is written before the server opens the database.
+  if (process.env.E2E_SEED !== '0') output += await seedDemoData(env);
   const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'apps/api/src/server.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PUBLIC_URL: baseUrl, LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_MAX: '1000' },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so stopping it also stops whatever tsx started.
     detached: true,

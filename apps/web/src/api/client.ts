@@ -66,6 +66,14 @@ const SESSION_CODES = new Set(['UNAUTHORIZED', 'TOKEN_EXPIRED', 'TOKEN_INVALID']
 
 export type RequestOptions = { body?: unknown; auth?: boolean; signal?: AbortSignal };
 
+/** A query string from the defined values of `params` (`?a=1&b=x`), or '' when there are none. */
+export function queryString(params: Record<string, string | number | boolean | null | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
 export async function request<T = undefined>(method: Method, path: string, options: RequestOptions = {}): Promise<ApiSuccess<T>> {
   const auth = options.auth ?? true;
   const token = auth ? bridge.getAccessToken() : null;
@@ -93,12 +101,16 @@ export const api = {
   post: <T = undefined>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, { ...options, body }),
   put: <T = undefined>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PUT', path, { ...options, body }),
   delete: <T = undefined>(path: string, body?: unknown, options?: RequestOptions) => request<T>('DELETE', path, { ...options, body }),
+  /** `multipart/form-data` upload; the browser sets the boundary, so no content-type is sent by hand. */
+  upload: <T>(path: string, form: FormData, options?: Omit<RequestOptions, 'body'>) => request<T>('POST', path, { ...options, body: form }),
 };
 
 async function send(method: Method, path: string, options: RequestOptions, token: string | null): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  let body: string | undefined;
-  if (method !== 'GET') {
+  let body: string | FormData | undefined;
+  if (options.body instanceof FormData) {
+    body = options.body;
+  } else if (method !== 'GET') {
     // Fastify rejects an empty body sent as JSON, so a body-less POST/PUT/DELETE sends `{}`.
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.body ?? {});

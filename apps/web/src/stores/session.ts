@@ -132,6 +132,8 @@ export const useSessionStore = defineStore('session', () => {
     updateProfile,
     changePassword,
     deleteAccount,
+    /** A session handed out by another flow (accepting a worker invitation), kept like a sign-in. */
+    adoptSession: setSession,
     resendVerification: async (email: string) => (await authApi.resendVerification(email)).message,
     forgotPassword: async (email: string) => (await authApi.forgotPassword(email)).message,
     resetPassword: async (token: string, password: string) => (await authApi.resetPassword(token, password)).message,

@@ -1,0 +1,63 @@
+import type { APIRequestContext, Page } from 'playwright-core';
+import { assert } from './harness.js';
+import { waitForMailLink } from './outbox.js';
+
+/** Signs up through the API and opens the confirmation link, so the account is ready to sign in. */
+export async function registerVerified(
+  page: Page,
+  dataDir: string,
+  account: { email: string; password: string; firstName: string; lastName: string; role: 'pet_owner' | 'business' },
+): Promise<void> {
+  const res = await page.request.post('/v1/auth/register', { data: account });
+  assert(res.ok(), `register answered ${res.status()}: ${await res.text()}`);
+  const link = await waitForMailLink(dataDir, account.email, '/verify-email');
+  await page.goto(link);
+  await page.getByText('E-mail confirmed', { exact: true }).waitFor();
+}
+
+export async function signInThroughForm(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/signin');
+  await page.getByLabel('E-mail', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL('**/dashboard');
+}
+
+/** The API as the person signed in on `page`: a fresh access token from the page's refresh cookie. */
+export async function apiAs(page: Page): Promise<{ get: <T>(path: string) => Promise<{ status: number; data: T }> }> {
+  const res = await page.request.post('/v1/auth/refresh-token', { data: {} });
+  assert(res.ok(), `refresh-token answered ${res.status()}`);
+  const { data } = (await res.json()) as { data: { accessToken: string } };
+  const request: APIRequestContext = page.request;
+  return {
+    async get<T>(path: string) {
+      const answer = await request.get(path, { headers: { authorization: `Bearer ${data.accessToken}` } });
+      const body = (await answer.json().catch(() => ({}))) as { data: T };
+      return { status: answer.status(), data: body.data };
+    },
+  };
+}
+
+/** A small valid PNG (a teal square), made here so the test needs no fixture file. */
+export async function makePng(size = 64): Promise<Buffer> {
+  const zlib = await import('node:zlib');
+  const chunk = (type: string, body: Buffer) => {
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(body.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(Buffer.concat([Buffer.from(type), body])) >>> 0);
+    return Buffer.concat([head, Buffer.from(type), body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const rows = Buffer.alloc((size * 3 + 1) * size);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) rows.set([15, 118 + ((x * 2) % 60), 110], y * (size * 3 + 1) + 1 + x * 3);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
