@@ -27,32 +27,34 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Demo sign-ins written by the seed (apps/api/src/seed/seed-city.ts). */
-export const DEMO = { password: 'walkydoggy-demo', admin: 'admin@demo.walkydoggy.test', city: 'Berlin' } as const;
-
 /**
- * Seeds verified businesses around Berlin plus the demo accounts (an admin among them) with the
- * project's own seed CLI. A failure is reported in the server log, not thrown: the other suites still run.
+ * What the e2e server starts with: demo businesses around Berlin (the seed's demo accounts share one
+ * password), and an admin made the real way, by `npm run admin:create`, whose set-password link the
+ * running server mails to the outbox.
  */
-async function seedDemoData(env: NodeJS.ProcessEnv): Promise<string> {
-  const args = [
-    path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
-    'apps/api/src/cli/seed.ts',
-    '--city',
-    DEMO.city,
-    '--businesses',
-    '12',
-    '--workers-per-business',
-    '1',
-  ];
+export const DEMO = { city: 'Berlin', admin: 'admin@e2e.walkydoggy.test' } as const;
+
+/** Runs one of the API's CLIs; a failure is reported in the server log, not thrown: the other suites still run. */
+async function runCli(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve) => {
     let log = '';
-    const seed = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    seed.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    seed.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    seed.on('exit', (code) => resolve(code === 0 ? '' : `--- seed exited with code ${code} ---\n${log}\n`));
-    seed.on('error', (err) => resolve(`--- seed could not start: ${err.message} ---\n`));
+    const cli = spawn(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), script, ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cli.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    cli.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    cli.on('exit', (code) => resolve(code === 0 ? '' : `--- ${script} exited with code ${code} ---\n${log}\n`));
+    cli.on('error', (err) => resolve(`--- ${script} could not start: ${err.message} ---\n`));
   });
+}
+
+async function seedDemoData(env: NodeJS.ProcessEnv): Promise<string> {
+  return (
+    (await runCli('apps/api/src/cli/seed.ts', ['--city', DEMO.city, '--businesses', '12', '--workers-per-business', '1'], env)) +
+    (await runCli('apps/api/src/cli/admin-create.ts', ['--email', DEMO.admin, '--first-name', 'Ada', '--last-name', 'Admin'], env))
+  );
 }
 
 /** Starts the API (which also serves apps/web/dist) the way `npm start` does, on a fresh data directory. */

@@ -91,7 +91,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
             serializers: {
               // Media links carry `?access_token=` for <img> tags: keep tokens out of the logs.
-              req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: req.url.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]'), ip: req.ip }),
+              req: (req: { method: string; url: string; ip?: string }) => ({
+                method: req.method,
+                url: req.url.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]'),
+                ip: req.ip,
+              }),
             },
             // Human-readable on a terminal, JSON lines everywhere else.
             ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),

@@ -40,7 +40,12 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   S3_FORCE_PATH_STYLE: bool.default(false),
-  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
   SEED_DEMO: bool.optional(),
   MAP_STYLE_URL: z.string().optional(),
 });
@@ -67,7 +72,15 @@ export type Config = {
   shutdownTimeoutMs: number;
   storage:
     | { kind: 'local'; dir: string }
-    | { kind: 's3'; bucket: string; endpoint: string | null; region: string; accessKeyId: string | null; secretAccessKey: string | null; forcePathStyle: boolean };
+    | {
+        kind: 's3';
+        bucket: string;
+        endpoint: string | null;
+        region: string;
+        accessKeyId: string | null;
+        secretAccessKey: string | null;
+        forcePathStyle: boolean;
+      };
   uploadMaxBytes: number;
   /** Seed a small demo city when the embedded database is empty (default on for the embedded mode). */
   seedDemo: boolean;

@@ -9,13 +9,12 @@ import { createRng, type Rng } from './rng.js';
 import { renderBusinessPhoto } from './photos.js';
 import { FIRST_NAMES, LAST_NAMES, NAME_STEMS, SERVICE_CATALOG, STREETS, type ServiceType } from './vocabulary.js';
 
-/** Demo data only: the one password of every seeded account, printed on the console. */
+/** Demo data only: the one password of every seeded account, printed on the console. There is never a demo admin: admins come from `npm run admin:create`. */
 export const DEMO_PASSWORD = 'walkydoggy-demo';
 export const DEMO_ACCOUNTS = {
   petOwner: 'owner@demo.walkydoggy.test',
   business: 'business@demo.walkydoggy.test',
   worker: 'worker@demo.walkydoggy.test',
-  admin: 'admin@demo.walkydoggy.test',
 } as const;
 
 export type SeedOptions = {
@@ -175,7 +174,6 @@ export async function seedCity(db: Db, storage: Storage | null, opts: SeedOption
     };
     demo(DEMO_ACCOUNTS.petOwner, 'pet_owner', 'Olivia', 'Owner');
     demoBusinessOwner = demo(DEMO_ACCOUNTS.business, 'business', 'Bea', 'Business');
-    demo(DEMO_ACCOUNTS.admin, 'admin', 'Ada', 'Admin');
     demoWorkerUser = demo(DEMO_ACCOUNTS.worker, 'worker', 'Will', 'Worker');
   }
 

@@ -26,6 +26,16 @@ describe('worker profiles', () => {
     pending = await actorsFor(t, { status: 'pending' });
   });
 
+  it('GET /workers/me: a worker finds their own record; others have none', async () => {
+    const own = await t.app.inject({ url: '/v1/workers/me', headers: t.bearer(verified.worker.accessToken) });
+    expect(own.statusCode).toBe(200);
+    expect(own.json().data).toMatchObject({ id: verified.worker.workerId, businessId: verified.businessId, status: 'active' });
+    const other = await t.app.inject({ url: '/v1/workers/me', headers: t.bearer(verified.otherWorker.accessToken) });
+    expect(other.json().data.id).not.toBe(verified.worker.workerId);
+    expect((await t.app.inject({ url: '/v1/workers/me', headers: t.bearer(verified.petOwner.accessToken) })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/v1/workers/me' })).statusCode).toBe(401);
+  });
+
   it('GET /workers/:id: public fields when the business is public; time off for self, owner and admins', async () => {
     const url = `/v1/workers/${verified.worker.workerId}`;
     await t.app.inject({ method: 'PUT', url: `${url}/availability`, headers: t.bearer(verified.worker.accessToken), payload: availability });

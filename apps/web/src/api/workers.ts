@@ -36,6 +36,7 @@ export const workersApi = {
   invite: (businessId: string, email: string) => api.post<InvitationCreated>(`/businesses/${businessId}/workers`, { email }),
   revokeInvitation: (businessId: string, invitationId: string) => api.delete(`/businesses/${businessId}/worker-invitations/${invitationId}`),
   remove: (businessId: string, workerId: string) => api.delete(`/businesses/${businessId}/workers/${workerId}`),
+  mine: () => api.get<Worker>('/workers/me'),
   get: (id: string) => api.get<Worker>(`/workers/${id}`),
   update: (id: string, body: WorkerProfileInput) => api.put<Worker>(`/workers/${id}`, body),
   setAvailability: (id: string, weeklyAvailability: WeeklyWindow[], timeOff: TimeOff[]) =>

@@ -9,29 +9,34 @@ const me = { id: 'w2', userId: 'user-2', businessId: BIZ, firstName: 'Wim', last
 beforeEach(() => setActivePinia(createPinia()));
 
 describe('worker store', () => {
-  it('finds the own worker record through the business team list', async () => {
+  it('loads the own worker record and the name of its business', async () => {
     mockFetch({
-      'GET /v1/businesses': ok([{ id: BIZ, name: 'Happy Paws' }]),
-      [`GET /v1/businesses/${BIZ}/workers`]: ok([{ ...me, id: 'w1', userId: 'someone-else' }, me]),
-      'GET /v1/workers/w2': ok(me),
+      'GET /v1/workers/me': ok(me),
+      [`GET /v1/businesses/${BIZ}`]: ok({ id: BIZ, name: 'Happy Paws' }),
     });
     const store = useWorkerStore();
 
-    await store.load('user-2');
+    await store.load();
 
     expect(store.worker?.id).toBe('w2');
     expect(store.businessName).toBe('Happy Paws');
   });
 
+  it('has no record for an account that is not an active worker', async () => {
+    mockFetch({ 'GET /v1/workers/me': () => ({ status: 404, body: { success: false, error: { code: 'NOT_FOUND', message: 'Worker profile not found.' } } }) });
+    const store = useWorkerStore();
+    expect(await store.load()).toBeNull();
+    expect(store.loaded).toBe(true);
+  });
+
   it('saves availability without the ids of time off', async () => {
     const net = mockFetch({
-      'GET /v1/businesses': ok([{ id: BIZ, name: 'Happy Paws' }]),
-      [`GET /v1/businesses/${BIZ}/workers`]: ok([me]),
-      'GET /v1/workers/w2': ok(me),
+      'GET /v1/workers/me': ok(me),
+      [`GET /v1/businesses/${BIZ}`]: ok({ id: BIZ, name: 'Happy Paws' }),
       'PUT /v1/workers/w2/availability': (call) => ok({ ...me, ...(call.body as object) }),
     });
     const store = useWorkerStore();
-    await store.load('user-2');
+    await store.load();
 
     await store.saveAvailability(
       [{ day: 1, start: '09:00', end: '17:00' }],

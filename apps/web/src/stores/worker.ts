@@ -1,7 +1,7 @@
 /** The signed-in worker's own record: profile and availability. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { businessesApi, type Business } from '../api/businesses';
+import { businessesApi } from '../api/businesses';
 import { ApiError } from '../api/client';
 import { mediaApi } from '../api/media';
 import { workersApi, type TimeOff, type WeeklyWindow, type Worker, type WorkerProfileInput } from '../api/workers';
@@ -11,27 +11,18 @@ export const useWorkerStore = defineStore('worker', () => {
   const businessName = ref<string | null>(null);
   const loaded = ref(false);
 
-  /**
-   * The contract has no "my worker record" endpoint: find the business the worker belongs to through
-   * GET /v1/businesses (for a worker, their business) and pick the worker whose userId is ours.
-   */
-  async function load(userId: string): Promise<Worker | null> {
-    let businesses: Business[] = [];
+  /** GET /v1/workers/me; the business name comes from its page when the business is public. */
+  async function load(): Promise<Worker | null> {
     try {
-      businesses = (await businessesApi.list()).data ?? [];
+      worker.value = (await workersApi.mine()).data;
     } catch (err) {
-      // The API may not list businesses for workers (403); then the record cannot be found from here.
-      if (!(err instanceof ApiError) || (err.status !== 403 && err.status !== 404)) throw err;
+      // 404: this account has no active worker record (removed, or not yet joined).
+      if (!(err instanceof ApiError) || err.status !== 404) throw err;
+      worker.value = null;
     }
-    for (const business of businesses) {
-      const { data: team } = await workersApi.list(business.id);
-      const mine = (team ?? []).find((w) => w.userId === userId);
-      if (mine) {
-        // The team list carries public fields only; the record itself has time off too.
-        worker.value = (await workersApi.get(mine.id).catch(() => ({ data: mine }))).data;
-        businessName.value = business.name;
-        break;
-      }
+    if (worker.value) {
+      const business = await businessesApi.get(worker.value.businessId).catch(() => null);
+      businessName.value = business?.data.name ?? null;
     }
     loaded.value = true;
     return worker.value;

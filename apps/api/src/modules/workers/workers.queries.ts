@@ -135,3 +135,11 @@ export async function invitationByHash(exec: Executor, tokenHash: string, lock =
 export async function markInvitationAccepted(exec: Executor, id: string, userId: string, now: Date) {
   await exec.update(workerInvitations).set({ acceptedAt: now, acceptedBy: userId }).where(eq(workerInvitations.id, id));
 }
+
+export async function activeWorkerIdOfUser(exec: Executor, userId: string): Promise<string | null> {
+  const [row] = await exec
+    .select({ id: workers.id })
+    .from(workers)
+    .where(and(eq(workers.userId, userId), eq(workers.status, 'active')));
+  return row?.id ?? null;
+}

@@ -160,6 +160,21 @@ export function workersModule(p: Platform): FastifyPluginAsyncZod {
     );
 
     app.get(
+      '/workers/me',
+      {
+        ...signedIn,
+        schema: {
+          tags,
+          operationId: 'getMyWorkerProfile',
+          summary: "The signed-in worker's own record",
+          security,
+          response: { 200: okEnvelope(workerSchema) },
+        },
+      },
+      async (request) => ok(await service.mine(request.actor)),
+    );
+
+    app.get(
       '/workers/:id',
       { ...anyone, schema: { tags, operationId: 'getWorker', params: workerParams, response: { 200: okEnvelope(workerSchema) } } },
       async (request) => ok(await service.get(viewerOf(request), request.params.id)),

@@ -29,6 +29,13 @@ export function createWorkersService(p: Deps) {
     return row;
   }
 
+  /** The signed-in worker's own record (a worker has at most one active one). */
+  async function mine(viewer: Actor): Promise<Worker> {
+    const id = await q.activeWorkerIdOfUser(p.db, viewer.id);
+    if (!id) throw new NotFound('Worker profile');
+    return get(viewer, id);
+  }
+
   async function get(viewer: Actor | null, id: string): Promise<Worker> {
     const row = await visibleWorker(p.db, id, viewer);
     return (await workerViews(p.db, [row], viewer))[0]!;
@@ -78,5 +85,5 @@ export function createWorkersService(p: Deps) {
     });
   }
 
-  return { get, list, update, setAvailability, remove };
+  return { mine, get, list, update, setAvailability, remove };
 }
