@@ -69,6 +69,9 @@ export const tests: E2ETest[] = [
 
       // Forgot password.
       await page.getByRole('link', { name: 'Forgot password?' }).click();
+      // The sign-in page has an E-mail field too: wait until the forgot-password page replaced it.
+      await page.waitForURL('**/forgot-password');
+      await page.getByRole('button', { name: 'Send reset link' }).waitFor();
       await page.getByLabel('E-mail', { exact: true }).fill(email);
       await page.getByRole('button', { name: 'Send reset link' }).click();
       await page.getByText('If an account exists for').waitFor();
