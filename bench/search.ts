@@ -102,13 +102,16 @@ async function pgbench(url: string, script: string): Promise<Stats> {
   return { name: 'ceiling: pgbench, the search SQL prepared', rps: tps, p50: pct(50), p99: pct(99) };
 }
 
-/** The exact statement the API runs, with the point as pgbench variables. */
+/**
+ * The exact statement the API runs for a distance-sorted page (its nearest-first window, which fills
+ * a page in a city), with the point as pgbench variables.
+ */
 async function pgbenchScript(): Promise<string> {
-  const { businessSearchSql } = await import('../apps/api/src/modules/search/search.queries.js');
+  const { businessNearestSql, NEAREST_WINDOWS } = await import('../apps/api/src/modules/search/search.queries.js');
   const LAT = 11.123457;
   const LNG = 22.654321;
   const q = new PgDialect().sqlToQuery(
-    businessSearchSql({ point: { lat: LAT, lng: LNG }, radiusKm: RADIUS_KM, serviceType: SERVICE_TYPE, sort: 'distance', limit: 20 }),
+    businessNearestSql({ point: { lat: LAT, lng: LNG }, radiusKm: RADIUS_KM, serviceType: SERVICE_TYPE, sort: 'distance', limit: 20 }, NEAREST_WINDOWS[0]),
   );
   const text = q.sql.replace(/\$(\d+)/g, (_, n: string) => {
     const v = q.params[Number(n) - 1];

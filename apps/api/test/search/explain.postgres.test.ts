@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf } from '../../src/platform/db.js';
-import { businessSearchSql, markerSql, serviceSearchSql } from '../../src/modules/search/search.queries.js';
+import { businessNearestSql, businessSearchSql, markerSql, NEAREST_WINDOWS, serviceSearchSql } from '../../src/modules/search/search.queries.js';
 import { seedCity } from '../../src/seed/seed-city.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
@@ -41,6 +41,22 @@ describe('search plans use the GiST indexes', () => {
   it('businesses on a later page', async () => {
     const after = { k: null, dist: 1200, id: '00000000-0000-4000-8000-000000000000' };
     expect(await indexScans(businessSearchSql({ point, radiusKm: 5, sort: 'distance', after, limit: 20 }))).toEqual(expect.arrayContaining(gist));
+  });
+  it('the nearest-first page walks the location index in distance order (KNN)', async () => {
+    for (const after of [undefined, { k: null, dist: 1200, id: '00000000-0000-4000-8000-000000000000' }]) {
+      const [row] = rowsOf<{ 'QUERY PLAN': [{ Plan: PlanNode & { 'Order By'?: string } }] }>(
+        await t.db.execute(
+          sql`explain (format json) ${businessNearestSql({ point, radiusKm: 5, serviceType: 'walking', sort: 'distance', after, limit: 20 }, NEAREST_WINDOWS[0])}`,
+        ),
+      );
+      const knn: string[] = [];
+      const walk = (node: PlanNode & { 'Order By'?: string }) => {
+        if (node['Index Name'] === 'businesses_location_gist' && node['Order By']?.includes('<->')) knn.push(node['Node Type']);
+        (node.Plans as (PlanNode & { 'Order By'?: string })[] | undefined)?.forEach(walk);
+      };
+      walk(row!['QUERY PLAN'][0].Plan);
+      expect(knn).toEqual(['Index Scan']);
+    }
   });
   it('services and markers', async () => {
     expect(await indexScans(serviceSearchSql({ point, radiusKm: 5, serviceType: 'walking', sort: 'distance', limit: 20 }))).toEqual(

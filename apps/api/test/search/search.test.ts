@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NEAREST_WINDOWS } from '../../src/modules/search/search.queries.js';
 import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../support/app.js';
 import {
@@ -201,6 +203,43 @@ describe('GET /v1/businesses/search: filters, sorts and pages', () => {
       const ids = (await searchAll({ lat: 40.001, lng: 20, radius: 1, sort }, 2)).map((r) => r.id);
       expect(ids).toEqual(twins.map((b) => b.id).sort());
     }
+  });
+
+  it('looks past the nearest-first window: sparse matches and more equally distant businesses than the window holds', async () => {
+    const training = (id: number) => ({
+      id: crypto.randomUUID(),
+      type: 'training',
+      priceMinor: 1000 + id,
+      currency: 'EUR',
+      priceType: 'per_session',
+      petTypes: ['dog'],
+      active: true,
+      deleted: false,
+    });
+    const at = (lat: number, lng: number, services: BusinessModel['services']) =>
+      randomBusinesses(1, Math.floor(Math.random() * 1e6), [{ lat, lng, spreadKm: 0 }]).map((b) => ({
+        ...b,
+        lat,
+        lng,
+        area: null,
+        status: 'verified' as const,
+        active: true,
+        deleted: false,
+        rating: null,
+        services,
+      }))[0]!;
+    const window = NEAREST_WINDOWS[0];
+    // More non-matching businesses at one address than the first window holds, and the matches beyond them.
+    const crowd = Array.from({ length: window + 40 }, () => at(-30, 150, []));
+    const far = [at(-30.01, 150, [training(1)]), at(-30.02, 150, [training(2)])];
+    // More matching businesses at one address than the first window holds: pages must still be exact.
+    const twins = Array.from({ length: window + 10 }, (_, i) => at(-31, 150, [training(i)]));
+    await insertBusinesses(t.db, await insertOwner(t.db), [...crowd, ...far, ...twins]);
+
+    const sparse = await searchAll({ lat: -30, lng: 150, radius: 5, serviceType: 'training', sort: 'distance' }, 5);
+    expect(sparse.map((r) => r.id)).toEqual(far.map((b) => b.id));
+    const paged = await searchAll({ lat: -31, lng: 150, radius: 1, serviceType: 'training', sort: 'distance' }, 50);
+    expect(paged.map((r) => r.id)).toEqual(twins.map((b) => b.id).sort());
   });
 
   it('returns photos as the cover, else the logo, else the first photo', async () => {

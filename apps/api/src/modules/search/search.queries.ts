@@ -75,6 +75,11 @@ const serviceTypes = sql`to_jsonb(array(select distinct s.type from services s w
 export type BusinessSort = 'distance' | 'rating' | 'price';
 export type BusinessSearch = CatalogFilters & { point: SearchPoint; radiusKm: number; minRating?: number; sort: BusinessSort; after?: SortKey; limit: number };
 
+/** The columns of a result row, for the page rows `page` (id, dist, k1, price) joined to `b`. */
+const resultColumns = sql`b.id, b.name, b.type, b.description, ST_Y(b.location::geometry) as lat, ST_X(b.location::geometry) as lng,
+    page.dist, page.k1, b.rating_avg::float8 as rating, b.review_count, page.price_minor, page.currency, page.price_type,
+    ${photoId} as photo_id, ${serviceTypes} as service_types, b.address->>'city' as city`;
+
 /** Prices sort before "no price"; 2^31 is above any integer price. */
 const NO_PRICE = 2147483648;
 
@@ -106,9 +111,7 @@ export function businessSearchSql(q: BusinessSearch): SQL {
   const outer = [geoExact(q.point, 'c')];
   if (!priceFirst && priceFilter) outer.push(priceFilter);
   const order = k1 ? sql`k1, dist, id` : sql`dist, id`;
-  return sql`select b.id, b.name, b.type, b.description, ST_Y(b.location::geometry) as lat, ST_X(b.location::geometry) as lng,
-    page.dist, page.k1, b.rating_avg::float8 as rating, b.review_count, page.price_minor, page.currency, page.price_type,
-    ${photoId} as photo_id, ${serviceTypes} as service_types, b.address->>'city' as city
+  return sql`select ${resultColumns}
   from (
     select c.id, c.dist, c.k1, ${priceFirst ? sql`c.price_minor, c.currency, c.price_type` : sql`p.price_minor, p.currency, p.price_type`}
     from (
@@ -143,7 +146,69 @@ export type BusinessRow = {
   city: string | null;
 };
 
+/**
+ * The nearest listable businesses, at most `window` of them: a KNN scan of `businesses_location_gist`
+ * (ordered by distance alone, so the planner keeps the index order) that stops after `window` rows.
+ * Only cheap column filters go here.
+ */
+function nearestWindow(q: BusinessSearch, window: number): SQL {
+  const pt = point(q.point);
+  const parts = [listable];
+  if (q.minRating !== undefined) parts.push(sql`b.rating_avg >= ${q.minRating}::float8`);
+  // Rows nearer than the cursor are skipped (the index still walks them; pages are shallow).
+  if (q.after) parts.push(sql`(b.location <-> ${pt}) >= ${q.after.dist}::float8`);
+  return sql`select b.id, b.service_area is not null as has_area, (b.location <-> ${pt}) as dist
+    from businesses b where ${sql.join(parts, sql` and `)}
+    order by b.location <-> ${pt}
+    limit ${window}::int`;
+}
+
+/**
+ * Distance-sorted page, nearest first. The window of nearest businesses is sorted by (distance, id)
+ * (a few hundred cheap rows), then the exact rule (area covers the point, or no area and within the
+ * radius), the service filters and the price are evaluated in that order until the page is full —
+ * a few dozen ST_Covers instead of one per candidate of the indexes' bounding boxes.
+ * Exactness: rows at the window's farthest distance are left out unless the window holds every
+ * listable business, because equally distant rows beyond the window could sort before them; so a
+ * full page found here is exactly the page of the whole table.
+ */
+export function businessNearestSql(q: BusinessSearch, window: number): SQL {
+  const pt = point(q.point);
+  const exact = sql`((not c.has_area and c.dist <= ${q.radiusKm * 1000}::float8)
+    or (c.has_area and ST_Covers((select a.service_area from businesses a where a.id = c.id), ${pt})))`;
+  const outer = [sql`(c.dist < (select edge.d from edge) or (select edge.n from edge) < ${window}::int)`, exact];
+  if (q.maxPrice !== undefined) outer.push(sql`p.price_minor <= ${q.maxPrice}::int`);
+  if (q.after) outer.push(sql`(c.dist, c.id) > (${q.after.dist}::float8, ${q.after.id}::uuid)`);
+  return sql`with win as materialized (${nearestWindow(q, window)}),
+    edge as (select max(dist) as d, count(*)::int as n from win)
+  select ${resultColumns}
+  from (
+    select c.id, c.dist, null::float8 as k1, p.price_minor, p.currency, p.price_type
+    from (select * from win order by dist, id offset 0) c ${lowestPrice(q, 'c')}
+    where ${sql.join(outer, sql` and `)}
+    limit ${q.limit + 1}::int
+  ) page join businesses b on b.id = page.id
+  order by page.dist, page.id`;
+}
+
+/** How many rows the window of `businessNearestSql` holds (fewer than asked: the table is exhausted). */
+export function nearestWindowSizeSql(q: BusinessSearch, window: number): SQL {
+  return sql`select count(*)::int as n from (${nearestWindow(q, window)}) w`;
+}
+
+/** Windows tried, nearest first, before the indexed candidate query takes over (sparse matches). */
+export const NEAREST_WINDOWS = [256, 4096] as const;
+
 export async function searchBusinesses(exec: Executor, q: BusinessSearch): Promise<BusinessRow[]> {
+  if (q.sort === 'distance') {
+    for (const window of NEAREST_WINDOWS) {
+      const rows = rowsOf<BusinessRow>(await exec.execute(businessNearestSql(q, window)));
+      if (rows.length > q.limit) return rows;
+      const [size] = rowsOf<{ n: number }>(await exec.execute(nearestWindowSizeSql(q, window)));
+      // The window held every listable business: what it found is all there is.
+      if ((size?.n ?? 0) < window) return rows;
+    }
+  }
   return rowsOf<BusinessRow>(await exec.execute(businessSearchSql(q)));
 }
 
