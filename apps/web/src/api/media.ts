@@ -1,30 +1,9 @@
 /** Uploaded files (`/v1/media`): photos, logos and PDF documents. */
+import type { Media, MediaPurpose } from '@walkydoggy/shared';
 import { api } from './client';
 
-export const MEDIA_PURPOSES = [
-  'pet_photo',
-  'vaccination_document',
-  'business_logo',
-  'business_cover',
-  'business_photo',
-  'business_document',
-  'worker_photo',
-  'avatar',
-] as const;
-export type MediaPurpose = (typeof MEDIA_PURPOSES)[number];
-
-export type Media = {
-  id: string;
-  purpose: MediaPurpose;
-  kind: 'image' | 'document';
-  mimeType: string;
-  sizeBytes: number;
-  width: number | null;
-  height: number | null;
-  url: string;
-  thumbnailUrl: string | null;
-  createdAt: string;
-};
+// The purposes and the Media shape are the API's own (packages/shared).
+export { MEDIA_PURPOSES, type Media, type MediaPurpose } from '@walkydoggy/shared';
 
 /** Largest upload the API accepts by default (`UPLOAD_MAX_BYTES`); checked here too so people learn it before waiting. */
 export const UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
