@@ -1,5 +1,4 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { rowsOf, type Executor } from '../../platform/db.js';
 
 /**
  * The search SQL. Every statement here is built by an exported function so that the EXPLAIN test and
@@ -197,19 +196,22 @@ export function nearestWindowSizeSql(q: BusinessSearch, window: number): SQL {
 }
 
 /** Windows tried, nearest first, before the indexed candidate query takes over (sparse matches). */
-export const NEAREST_WINDOWS = [256, 4096] as const;
+export const NEAREST_WINDOWS = [48, 1024] as const;
 
-export async function searchBusinesses(exec: Executor, q: BusinessSearch): Promise<BusinessRow[]> {
+/** Runs a read statement: `Database.prepared` (named prepared statements on PostgreSQL). */
+export type Run = <T>(statement: SQL) => Promise<T[]>;
+
+export async function searchBusinesses(run: Run, q: BusinessSearch): Promise<BusinessRow[]> {
   if (q.sort === 'distance') {
     for (const window of NEAREST_WINDOWS) {
-      const rows = rowsOf<BusinessRow>(await exec.execute(businessNearestSql(q, window)));
+      const rows = await run<BusinessRow>(businessNearestSql(q, window));
       if (rows.length > q.limit) return rows;
-      const [size] = rowsOf<{ n: number }>(await exec.execute(nearestWindowSizeSql(q, window)));
+      const [size] = await run<{ n: number }>(nearestWindowSizeSql(q, window));
       // The window held every listable business: what it found is all there is.
       if ((size?.n ?? 0) < window) return rows;
     }
   }
-  return rowsOf<BusinessRow>(await exec.execute(businessSearchSql(q)));
+  return run<BusinessRow>(businessSearchSql(q));
 }
 
 export type ServiceSort = 'price' | 'distance';
@@ -266,8 +268,8 @@ export type ServiceRow = {
   photo_id: string | null;
 };
 
-export async function searchServices(exec: Executor, q: ServiceSearch): Promise<ServiceRow[]> {
-  return rowsOf<ServiceRow>(await exec.execute(serviceSearchSql(q)));
+export async function searchServices(run: Run, q: ServiceSearch): Promise<ServiceRow[]> {
+  return run<ServiceRow>(serviceSearchSql(q));
 }
 
 export type MarkerSearch = CatalogFilters & { point: SearchPoint; radiusKm: number; limit: number };
@@ -302,6 +304,6 @@ export type MarkerRow = {
   service_types: string[];
 };
 
-export async function businessMarkers(exec: Executor, q: MarkerSearch): Promise<MarkerRow[]> {
-  return rowsOf<MarkerRow>(await exec.execute(markerSql(q)));
+export async function businessMarkers(run: Run, q: MarkerSearch): Promise<MarkerRow[]> {
+  return run<MarkerRow>(markerSql(q));
 }

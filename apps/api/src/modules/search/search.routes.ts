@@ -17,7 +17,7 @@ import { createSearchService } from './search.service.js';
 /** Public discovery: no sign-in, the global rate limit applies. */
 export function searchModule(p: Platform): FastifyPluginAsyncZod {
   return async (app) => {
-    const search = createSearchService({ db: p.db });
+    const search = createSearchService({ database: p.database });
     const tags = ['search'];
 
     app.get(

@@ -1,8 +1,8 @@
 import type { BusinessMarker, BusinessSearchQuery, BusinessSearchResult, MarkerQuery, ServiceSearchQuery, ServiceSearchResult } from '@walkydoggy/shared';
 import { SEARCH_MAX_MARKERS } from '@walkydoggy/shared';
-import type { Executor } from '../../platform/db.js';
+import type { Database } from '../../platform/db.js';
 import { ValidationFailed } from '../../platform/errors.js';
-import { businessMarkers, searchBusinesses, searchServices, type SortKey } from './search.queries.js';
+import { businessMarkers, searchBusinesses, searchServices, type Run, type SortKey } from './search.queries.js';
 
 type Page<T> = { items: T[]; nextCursor: string | null };
 
@@ -47,11 +47,11 @@ function paginate<R extends { dist: number; k1: number | null; id: string }, T>(
   return { items: page.map(map), nextCursor: more && last ? encodeCursor(sort, { k: last.k1, dist: last.dist, id: last.id }) : null };
 }
 
-export function createSearchService(deps: { db: Executor }) {
-  const { db } = deps;
+export function createSearchService(deps: { database: Pick<Database, 'prepared'> }) {
+  const run: Run = (statement) => deps.database.prepared(statement);
   return {
     async businesses(q: BusinessSearchQuery): Promise<Page<BusinessSearchResult>> {
-      const rows = await searchBusinesses(db, {
+      const rows = await searchBusinesses(run, {
         point: { lat: q.lat, lng: q.lng },
         radiusKm: q.radius,
         serviceType: q.serviceType,
@@ -84,7 +84,7 @@ export function createSearchService(deps: { db: Executor }) {
     async services(q: ServiceSearchQuery): Promise<Page<ServiceSearchResult>> {
       const point = q.lat !== undefined && q.lng !== undefined ? { lat: q.lat, lng: q.lng } : null;
       const sort = q.sort ?? (point ? 'distance' : 'price');
-      const rows = await searchServices(db, {
+      const rows = await searchServices(run, {
         point,
         radiusKm: q.radius,
         serviceType: q.serviceType,
@@ -118,7 +118,7 @@ export function createSearchService(deps: { db: Executor }) {
     },
 
     async markers(q: MarkerQuery): Promise<BusinessMarker[]> {
-      const rows = await businessMarkers(db, {
+      const rows = await businessMarkers(run, {
         point: { lat: q.lat, lng: q.lng },
         radiusKm: q.radius,
         serviceType: q.serviceType,
