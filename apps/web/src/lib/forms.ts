@@ -1,4 +1,5 @@
 import { nextTick } from 'vue';
+import { emailSchema } from '@walkydoggy/shared';
 import { ApiError } from '../api/client';
 
 type Issue = { path: readonly PropertyKey[]; message: string };
@@ -39,4 +40,10 @@ export function downloadText(filename: string, text: string, type = 'text/plain'
 /** After a failed submit, put the keyboard on the first field that needs fixing. */
 export function focusFirstInvalid(form: HTMLElement | null | undefined): void {
   void nextTick(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+}
+
+/** The API's own e-mail rule (packages/shared): the message to show, or null when the address is fine. */
+export function emailProblem(value: string): string | null {
+  const result = emailSchema.safeParse(value);
+  return result.success ? null : (result.error.issues[0]?.message ?? 'Enter a valid e-mail address.');
 }
