@@ -10,6 +10,7 @@ export const MEDIA_PURPOSES = [
   'business_document',
   'worker_photo',
   'avatar',
+  'booking_photo',
 ] as const;
 export type MediaPurpose = (typeof MEDIA_PURPOSES)[number];
 

@@ -14,7 +14,7 @@ export const media = pgTable(
       .notNull()
       .references(() => users.id),
     purpose: text('purpose', {
-      enum: ['pet_photo', 'vaccination_document', 'business_logo', 'business_cover', 'business_photo', 'business_document', 'worker_photo', 'avatar'],
+      enum: ['pet_photo', 'vaccination_document', 'business_logo', 'business_cover', 'business_photo', 'business_document', 'worker_photo', 'avatar', 'booking_photo'],
     }).notNull(),
     kind: text('kind', { enum: ['image', 'document'] }).notNull(),
     mimeType: text('mime_type').notNull(),
@@ -192,6 +192,12 @@ export const businesses = pgTable(
       .default('pending'),
     active: boolean('active').notNull().default(true),
     premium: boolean('premium').notNull().default(false),
+    /** Minutes a worker is kept free after each job to reach the next one. */
+    travelBufferMinutes: integer('travel_buffer_minutes').notNull().default(15),
+    /** Pets a day the business takes in for boarding and daycare together. */
+    dailyCapacity: integer('daily_capacity').notNull().default(10),
+    /** Hours a booking request waits for an answer before it expires (never past its start). */
+    bookingExpiryHours: integer('booking_expiry_hours').notNull().default(24),
     /** Maintained from reviews (a later module); null until the first review. */
     ratingAvg: real('rating_avg'),
     reviewCount: integer('review_count').notNull().default(0),
@@ -203,6 +209,10 @@ export const businesses = pgTable(
     index('businesses_owner_idx').on(t.ownerId),
     index('businesses_location_gist').using('gist', t.location),
     index('businesses_service_area_gist').using('gist', t.serviceArea),
+    check(
+      'businesses_booking_settings_check',
+      sql`${t.travelBufferMinutes} between 0 and 240 and ${t.dailyCapacity} between 0 and 1000 and ${t.bookingExpiryHours} between 1 and 168`,
+    ),
   ],
 );
 
