@@ -20,7 +20,7 @@ export type RefundTier = { minHoursBefore: number; refundPercent: number };
  * than the last tier (including after the start) refunds nothing.
  *
  * - flexible: full refund up to 24 h before the start, 50 % after that.
- * - moderate: the platform standard — full refund up to 24 h before, 50 % from 24 h to 2 h, nothing in the last 2 h.
+ * - moderate: the platform standard — full refund at least 24 h before, 50 % at least 12 h before, nothing in the last 12 h.
  * - strict: 50 % up to 7 days before, nothing after.
  */
 export const CANCELLATION_POLICIES: Record<CancellationPolicy, { label: string; description: string; tiers: readonly RefundTier[] }> = {
@@ -34,10 +34,10 @@ export const CANCELLATION_POLICIES: Record<CancellationPolicy, { label: string; 
   },
   moderate: {
     label: 'Moderate',
-    description: 'Full refund up to 24 hours before the start, 50% up to 2 hours before, none after that.',
+    description: 'Full refund up to 24 hours before the start, 50% up to 12 hours before, none after that.',
     tiers: [
       { minHoursBefore: 24, refundPercent: 100 },
-      { minHoursBefore: 2, refundPercent: 50 },
+      { minHoursBefore: 12, refundPercent: 50 },
     ],
   },
   strict: {
