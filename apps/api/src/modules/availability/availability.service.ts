@@ -1,0 +1,140 @@
+import { dayUnitFor, SLOT_STEP_MINUTES, type Availability, type AvailabilityQuery } from '@walkydoggy/shared';
+import type { Platform } from '../../app.js';
+import type { Actor } from '../../platform/auth-guard.js';
+import type { Executor } from '../../platform/db.js';
+import { NotFound, ValidationFailed } from '../../platform/errors.js';
+import { accessOf } from '../businesses/business-access.js';
+import { findVisibleBusiness } from '../businesses/businesses.queries.js';
+import { mediaViews } from '../media/media.view.js';
+import { findService } from '../services/services.queries.js';
+import * as q from './availability.queries.js';
+import { dayStatuses, type DayStatus } from './days.js';
+import { addDays, localDateOf, MINUTE_MS, startOfLocalDate, zoneOf } from './local-time.js';
+import { byDayLoad, DEFAULT_DURATION_MINUTES, performersOf, slotOffered, workerSlots, type BusinessRules, type WorkerCalendar } from './slots.js';
+
+export type AvailabilityResponse = Availability;
+type Deps = Pick<Platform, 'db' | 'clock'>;
+
+export function createAvailability(p: Deps) {
+  /**
+   * The performers of a service with everything that decides their slots whose local start date is in
+   * [from, to]: time off and bookings from the start of `from` until the last such slot, with its
+   * travel buffer, could end.
+   */
+  async function calendars(
+    exec: Executor,
+    business: BusinessRules & { id: string },
+    serviceId: string,
+    range: { from: string; to: string; durationMinutes: number },
+    opts: { workerId?: string; excludeBookingId?: string } = {},
+  ) {
+    const zone = zoneOf(business.timeZone);
+    const start = new Date(startOfLocalDate(zone, range.from));
+    const end = new Date(startOfLocalDate(zone, addDays(range.to, 1)) + (range.durationMinutes + business.travelBufferMinutes) * MINUTE_MS);
+    const performers = performersOf(await q.activeWorkersOf(exec, business.id, opts.workerId), await q.listedWorkerIds(exec, serviceId));
+    const ids = performers.map((w) => w.id);
+    const timeOff = await q.timeOffBetween(exec, ids, start, end);
+    const holds = await q.workerHoldsBetween(exec, ids, start, end, opts.excludeBookingId);
+    const workers = performers.map((row) => ({
+      row,
+      calendar: {
+        id: row.id,
+        status: row.status,
+        weeklyAvailability: row.weeklyAvailability,
+        timeOff: timeOff.filter((t) => t.workerId === row.id),
+        bookings: holds.filter((b) => b.workerId === row.id),
+      } satisfies WorkerCalendar,
+    }));
+    return { workers, holds };
+  }
+
+  async function forService(viewer: Actor | null, serviceId: string, query: AvailabilityQuery): Promise<AvailabilityResponse> {
+    const service = await findService(p.db, serviceId);
+    const business = service && (await findVisibleBusiness(p.db, service.businessId, viewer));
+    // Inactive services are hidden from the public, as in the catalog.
+    if (!service || !business || (accessOf(business, viewer) === 'public' && !service.active)) throw new NotFound('Service');
+    if (query.pets > service.maxPets)
+      throw ValidationFailed.field(
+        'querystring.pets',
+        `This service takes at most ${service.maxPets} ${service.maxPets === 1 ? 'pet' : 'pets'} at a time.`,
+        'too_big',
+      );
+
+    const unit = dayUnitFor(service.type);
+    if (unit) {
+      const days = await dayAvailability(p.db, { businessId: business.id, unit, startDate: query.from, endDate: addDays(query.to, 1) });
+      return { kind: 'day', timeZone: business.timeZone, unit, capacity: business.dailyCapacity, days };
+    }
+
+    const durationMinutes = service.durationMinutes ?? DEFAULT_DURATION_MINUTES;
+    const { workers } = await calendars(p.db, business, service.id, { from: query.from, to: query.to, durationMinutes });
+    const photos = await mediaViews(
+      p.db,
+      workers.map((w) => w.row.photoMediaId),
+    );
+    const now = p.clock.now();
+    return {
+      kind: 'slot',
+      timeZone: business.timeZone,
+      durationMinutes,
+      stepMinutes: SLOT_STEP_MINUTES,
+      workers: workers.map(({ row, calendar }) => ({
+        workerId: row.id,
+        name: `${row.firstName} ${row.lastName}`.trim(),
+        photoUrl: (row.photoMediaId && photos.get(row.photoMediaId)?.url) || null,
+        slots: workerSlots({ business, worker: calendar, from: query.from, to: query.to, durationMinutes, now }).map((s) => ({
+          startsAt: s.startsAt.toISOString(),
+          endsAt: s.endsAt.toISOString(),
+        })),
+      })),
+    };
+  }
+
+  /**
+   * Active workers of the service free for [startsAt, startsAt + durationMinutes) under every rule of
+   * `workerSlots`, by fewest active bookings that local day, then id. `workerId` restricts to that
+   * worker; `excludeBookingId` ignores that booking (rescheduling). Runs on `exec`, so a booking
+   * transaction passes its `tx`.
+   */
+  async function freeWorkers(
+    exec: Executor,
+    args: { serviceId: string; startsAt: Date; durationMinutes: number; workerId?: string; excludeBookingId?: string },
+  ): Promise<string[]> {
+    const service = await findService(exec, args.serviceId);
+    const business = service && (await q.findBusinessRules(exec, service.businessId));
+    if (!service || !business) return [];
+    const date = localDateOf(zoneOf(business.timeZone), args.startsAt.getTime());
+    const { workers, holds } = await calendars(
+      exec,
+      business,
+      service.id,
+      { from: date, to: date, durationMinutes: args.durationMinutes },
+      { workerId: args.workerId, excludeBookingId: args.excludeBookingId },
+    );
+    const now = p.clock.now();
+    const free = workers.filter((w) => slotOffered({ business, worker: w.calendar, startsAt: args.startsAt, durationMinutes: args.durationMinutes, now }));
+    return byDayLoad(
+      free.map((w) => w.row.id),
+      holds,
+      business.timeZone,
+      date,
+    );
+  }
+
+  /**
+   * Day services: each date of [startDate, endDate) with whether it is open and how many pets the
+   * business can still take, ignoring `excludeBookingId`.
+   */
+  async function dayAvailability(
+    exec: Executor,
+    args: { businessId: string; unit: 'night' | 'day'; startDate: string; endDate: string; excludeBookingId?: string },
+  ): Promise<DayStatus[]> {
+    const business = await q.findBusinessRules(exec, args.businessId);
+    if (!business) throw new NotFound('Business');
+    const booked = await q.dayBookingsBetween(exec, args.businessId, args.startDate, args.endDate, args.excludeBookingId);
+    return dayStatuses(business, args.unit, args.startDate, args.endDate, booked);
+  }
+
+  return { forService, freeWorkers, dayAvailability };
+}
+export type AvailabilityService = ReturnType<typeof createAvailability>;

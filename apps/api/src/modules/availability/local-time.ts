@@ -1,0 +1,87 @@
+import { IANAZone } from 'luxon';
+
+/*
+ * Wall-clock arithmetic in a business's time zone. A "wall" value is a local date-time written as if
+ * it were UTC milliseconds, so that dates and minutes can be added without thinking about offsets;
+ * only the conversions to and from instants look at the zone.
+ */
+
+export const MINUTE_MS = 60_000;
+export const DAY_MS = 86_400_000;
+
+export function zoneOf(timeZone: string): IANAZone {
+  const zone = IANAZone.create(timeZone);
+  // Time zones are validated when a business is saved; one the runtime does not know is a bug, not input.
+  if (!zone.isValid) throw new Error(`Unknown time zone ${timeZone}.`);
+  return zone;
+}
+
+/** The local wall clock at an instant. */
+export function wallAt(zone: IANAZone, instant: number): number {
+  return instant + zone.offset(instant) * MINUTE_MS;
+}
+
+/**
+ * The first instant at which the local clock reads `wall` or later. Luxon (like most libraries)
+ * resolves a repeated time to its later occurrence and a skipped one by pushing it forward by the
+ * gap; here a window that opens at 02:30 on a fall-back day opens the first time the clock shows
+ * 02:30, and one that opens inside a spring-forward gap opens when the clock jumps over it.
+ */
+export function firstInstantAt(zone: IANAZone, wall: number): number {
+  // Offsets a day either side cover any transition near `wall` (zones do not change twice in two days).
+  const offsets = [zone.offset(wall - DAY_MS), zone.offset(wall + DAY_MS)].map((o) => o * MINUTE_MS);
+  const exact = offsets.map((o) => wall - o).filter((t) => wallAt(zone, t) === wall);
+  if (exact.length) return Math.min(...exact);
+  // Inside a gap: the local clock is below `wall` before the transition and above it after.
+  let lo = wall - Math.max(...offsets);
+  let hi = wall - Math.min(...offsets);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (wallAt(zone, mid) >= wall) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+export function wallOfDate(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`);
+}
+
+export function dateOfWall(wall: number): string {
+  return new Date(wall).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  return dateOfWall(wallOfDate(date) + days * DAY_MS);
+}
+
+/** 0 = Sunday … 6 = Saturday, as in operating hours and weekly windows. */
+export function weekdayOf(date: string): number {
+  return new Date(wallOfDate(date)).getUTCDay();
+}
+
+/** Every date from `from` to `to`, both included. */
+export function datesBetween(from: string, to: string): string[] {
+  const dates: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) dates.push(d);
+  return dates;
+}
+
+/** The local date of an instant. */
+export function localDateOf(zone: IANAZone, instant: number): string {
+  return dateOfWall(wallAt(zone, instant));
+}
+
+/** The instant the local date begins (the first instant of it, even where midnight is skipped). */
+export function startOfLocalDate(zone: IANAZone, date: string): number {
+  return firstInstantAt(zone, wallOfDate(date));
+}
+
+/** "HH:MM" → minutes after midnight; "24:00" is the end of the day. Null for anything else. */
+export function parseClock(hhmm: string): number | null {
+  const m = /^(\d{2}):(\d{2})$/.exec(hhmm);
+  if (!m) return null;
+  const minutes = Number(m[1]) * 60 + Number(m[2]);
+  if (Number(m[2]) > 59 || minutes > 24 * 60) return null;
+  return minutes;
+}
