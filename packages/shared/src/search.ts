@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { paymentsConfigSchema } from './payments.js';
 import { PRICE_TYPES, SERVICE_PET_TYPES, SERVICE_TYPES } from './services.js';
 
 /** Search and discovery contract (docs/api/catalog.md, "Search and discovery"). */
@@ -108,5 +109,5 @@ export const businessMarkerSchema = z.object({
 });
 export type BusinessMarker = z.infer<typeof businessMarkerSchema>;
 
-export const publicConfigSchema = z.object({ mapStyleUrl: z.string().nullable() });
+export const publicConfigSchema = z.object({ mapStyleUrl: z.string().nullable(), payments: paymentsConfigSchema });
 export type PublicConfig = z.infer<typeof publicConfigSchema>;

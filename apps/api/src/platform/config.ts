@@ -48,6 +48,20 @@ const envSchema = z.object({
     .default(5 * 1024 * 1024),
   SEED_DEMO: bool.optional(),
   MAP_STYLE_URL: z.string().optional(),
+  PAYMENTS_PROVIDER: z.enum(['simulated', 'stripe']).default('simulated'),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_…, sk_live_…)')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\w+$/, 'must be a Stripe webhook signing secret (whsec_…)')
+    .optional(),
+  STRIPE_PUBLISHABLE_KEY: z
+    .string()
+    .regex(/^pk_(test|live)_\w+$/, 'must be a Stripe publishable key (pk_test_…, pk_live_…)')
+    .optional(),
+  STRIPE_API_URL: url(['http', 'https']).optional(),
 });
 
 export type Config = {
@@ -86,6 +100,8 @@ export type Config = {
   seedDemo: boolean;
   /** MapLibre style URL for the web app's maps; null means the built-in offline style. */
   mapStyleUrl: string | null;
+  /** Payment provider: the embedded simulation, or Stripe Connect (STRIPE_API_URL points the SDK at a Stripe-compatible server). */
+  payments: { provider: 'simulated' } | { provider: 'stripe'; secretKey: string; webhookSecret: string; publishableKey: string; apiUrl: string | null };
 };
 
 export class ConfigError extends Error {}
@@ -99,6 +115,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   if (e.APP_ENV === 'production' && !e.JWT_SECRET) throw new ConfigError('Invalid configuration: JWT_SECRET is required when APP_ENV=production');
+  const missingStripe = ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_PUBLISHABLE_KEY'].filter((k) => !e[k as keyof typeof e]);
+  if (e.PAYMENTS_PROVIDER === 'stripe' && missingStripe.length)
+    throw new ConfigError(
+      `Invalid configuration: ${missingStripe.join(', ')} ${missingStripe.length > 1 ? 'are' : 'is'} required when PAYMENTS_PROVIDER=stripe`,
+    );
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
@@ -134,6 +155,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     seedDemo: e.SEED_DEMO ?? (!e.DATABASE_URL && e.APP_ENV !== 'test'),
     mapStyleUrl: e.MAP_STYLE_URL ?? null,
+    payments:
+      e.PAYMENTS_PROVIDER === 'stripe'
+        ? {
+            provider: 'stripe',
+            secretKey: e.STRIPE_SECRET_KEY!,
+            webhookSecret: e.STRIPE_WEBHOOK_SECRET!,
+            publishableKey: e.STRIPE_PUBLISHABLE_KEY!,
+            apiUrl: e.STRIPE_API_URL ?? null,
+          }
+        : { provider: 'simulated' },
   };
 }
 

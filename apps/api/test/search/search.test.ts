@@ -334,9 +334,9 @@ describe('markers, services and config', () => {
     expect((await t.app.inject({ method: 'GET', url: '/v1/services/search?lat=51' })).statusCode).toBe(400);
   });
 
-  it('GET /v1/config tells the web app which map style to use', async () => {
+  it('GET /v1/config tells the web app which map style and payment provider to use', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/config' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ success: true, data: { mapStyleUrl: null } });
+    expect(res.json()).toEqual({ success: true, data: { mapStyleUrl: null, payments: { provider: 'simulated', publishableKey: null } } });
   });
 });

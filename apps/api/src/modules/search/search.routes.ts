@@ -71,9 +71,17 @@ export function searchModule(p: Platform): FastifyPluginAsyncZod {
     app.get(
       '/config',
       {
-        schema: { tags, operationId: 'publicConfig', summary: 'Settings the web app needs before sign-in', response: { 200: okEnvelope(publicConfigSchema) } },
+        schema: {
+          tags,
+          operationId: 'publicConfig',
+          summary: 'Settings the web app needs before sign-in',
+          response: { 200: okEnvelope(publicConfigSchema) },
+        },
       },
-      async () => ({ success: true as const, data: { mapStyleUrl: p.config.mapStyleUrl } }),
+      async () => ({
+        success: true as const,
+        data: { mapStyleUrl: p.config.mapStyleUrl, payments: { provider: p.payments.name, publishableKey: p.payments.publishableKey } },
+      }),
     );
   };
 }

@@ -1,0 +1,91 @@
+import { and, asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { bookings, payments, services } from '@walkydoggy/shared/db';
+import type { Earnings, EarningsQuery } from '@walkydoggy/shared';
+import type { Platform } from '../../app.js';
+import type { Actor } from '../../platform/auth-guard.js';
+import { ValidationFailed } from '../../platform/errors.js';
+import { PAID_STATUSES } from './payments.queries.js';
+import type { createPayoutsService } from './payments.payouts.js';
+
+export const DEFAULT_EARNINGS_DAYS = 30;
+export const MAX_EARNINGS_DAYS = 366;
+
+/**
+ * What a business earned from the payments taken in a period (by `paidAt`, dates in its time zone,
+ * both inclusive): each payment's payout is what it paid minus what was refunded minus the platform
+ * fee that was kept (the fee given back with a refund is the business's again). So
+ * net = gross + tips − refunds − fees, and net is the sum of the payouts.
+ */
+export function createEarningsService(p: Pick<Platform, 'db' | 'clock'>, payouts: Pick<ReturnType<typeof createPayoutsService>, 'readable'>) {
+  return async function earnings(actor: Actor, businessId: string, query: EarningsQuery): Promise<Earnings> {
+    const business = await payouts.readable(actor, businessId);
+    const zone = business.timeZone;
+    const today = DateTime.fromJSDate(p.clock.now(), { zone }).startOf('day');
+    const to = query.to ? DateTime.fromISO(query.to, { zone }) : today;
+    const from = query.from ? DateTime.fromISO(query.from, { zone }) : to.minus({ days: DEFAULT_EARNINGS_DAYS - 1 });
+    if (to.diff(from, 'days').days >= MAX_EARNINGS_DAYS) throw ValidationFailed.field('querystring.from', `At most ${MAX_EARNINGS_DAYS} days at a time.`);
+
+    const rows = await p.db
+      .select({
+        id: payments.id,
+        kind: payments.kind,
+        amountMinor: payments.amountMinor,
+        currency: payments.currency,
+        platformFeeMinor: payments.platformFeeMinor,
+        feeRefundedMinor: payments.feeRefundedMinor,
+        refundedMinor: payments.refundedMinor,
+        paidAt: payments.paidAt,
+        bookingNumber: bookings.number,
+      })
+      .from(payments)
+      .innerJoin(bookings, eq(bookings.id, payments.bookingId))
+      .where(
+        and(
+          eq(payments.businessId, businessId),
+          inArray(payments.status, [...PAID_STATUSES]),
+          gte(payments.paidAt, from.toJSDate()),
+          lt(payments.paidAt, to.plus({ days: 1 }).toJSDate()),
+        ),
+      )
+      .orderBy(desc(payments.paidAt), desc(payments.id));
+
+    // One currency per business in practice; should several appear, the totals are of the most used one.
+    const byCurrency = new Map<string, number>();
+    for (const r of rows) byCurrency.set(r.currency, (byCurrency.get(r.currency) ?? 0) + 1);
+    const currency = [...byCurrency.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? (await defaultCurrency(p, businessId));
+
+    const result: Earnings = { currency, grossMinor: 0, platformFeesMinor: 0, refundsMinor: 0, tipsMinor: 0, netMinor: 0, payouts: [] };
+    for (const r of rows.filter((row) => row.currency === currency)) {
+      const feeMinor = r.platformFeeMinor - r.feeRefundedMinor;
+      const payoutMinor = r.amountMinor - r.refundedMinor - feeMinor;
+      if (r.kind === 'tip') result.tipsMinor += r.amountMinor;
+      else result.grossMinor += r.amountMinor;
+      result.platformFeesMinor += feeMinor;
+      result.refundsMinor += r.refundedMinor;
+      result.netMinor += payoutMinor;
+      result.payouts.push({
+        paymentId: r.id,
+        bookingNumber: r.bookingNumber,
+        kind: r.kind,
+        amountMinor: r.amountMinor,
+        feeMinor,
+        payoutMinor,
+        refundedMinor: r.refundedMinor,
+        paidAt: r.paidAt?.toISOString() ?? null,
+      });
+    }
+    return result;
+  };
+}
+
+/** With nothing paid yet, the currency the business prices its services in. */
+async function defaultCurrency(p: Pick<Platform, 'db'>, businessId: string): Promise<string> {
+  const [row] = await p.db
+    .select({ currency: services.currency })
+    .from(services)
+    .where(eq(services.businessId, businessId))
+    .orderBy(asc(services.createdAt))
+    .limit(1);
+  return row?.currency ?? 'EUR';
+}
