@@ -82,5 +82,87 @@ export function renderMail(mail: MailTemplate): { subject: string; text: string;
           href: mail.link,
         },
       );
+    case 'booking-requested':
+      return make(
+        `New booking request ${mail.number}: ${mail.serviceName}`,
+        [
+          `${mail.ownerName} asked ${mail.businessName} for ${mail.serviceName} on ${mail.when}.`,
+          'Please confirm or decline it soon: a request that gets no answer expires on its own.',
+        ],
+        { label: 'Answer the request', href: mail.link },
+      );
+    case 'booking-confirmed':
+      return make(
+        `Booking ${mail.number} confirmed: ${mail.serviceName}`,
+        [
+          `Hi ${mail.firstName},`,
+          `${mail.businessName} confirmed your booking of ${mail.serviceName} on ${mail.when}.`,
+          'The attached calendar file adds it to your calendar.',
+        ],
+        { label: 'View the booking', href: mail.link },
+      );
+    case 'booking-declined':
+      return make(
+        `Booking ${mail.number} declined`,
+        [
+          `Hi ${mail.firstName},`,
+          `${mail.businessName} cannot take your booking of ${mail.serviceName} on ${mail.when}.`,
+          ...(mail.reason ? [`Their reason: ${mail.reason}`] : []),
+          'Nothing is charged: the payment authorisation, if any, is released.',
+        ],
+        { label: 'View the booking', href: mail.link },
+      );
+    case 'booking-expired':
+      return make(
+        `Booking request ${mail.number} expired`,
+        [
+          `Hi ${mail.firstName},`,
+          `${mail.businessName} did not answer your request for ${mail.serviceName} on ${mail.when} in time, so it expired.`,
+          'Nothing is charged: the payment authorisation, if any, is released. You are welcome to book another time or another business.',
+        ],
+        { label: 'View the booking', href: mail.link },
+      );
+    case 'booking-cancelled':
+      return make(
+        `Booking ${mail.number} cancelled`,
+        [
+          `Hi ${mail.firstName},`,
+          `${mail.cancelledBy} cancelled the booking of ${mail.serviceName} on ${mail.when}.`,
+          `Reason: ${mail.reason}`,
+          mail.refund === null ? 'Nothing was charged for this booking.' : `Refund: ${mail.refund}.`,
+        ],
+        { label: 'View the booking', href: mail.link },
+      );
+    case 'booking-completed':
+      return make(
+        `${mail.serviceName} done: booking ${mail.number}`,
+        [
+          `Hi ${mail.firstName},`,
+          `${mail.businessName} completed ${mail.serviceName}.`,
+          ...(mail.notes ? [`Their notes: ${mail.notes}`] : []),
+          'How did it go? You can leave a review or a tip from the booking.',
+        ],
+        { label: 'View the booking', href: mail.link },
+      );
+    case 'payment-receipt':
+      return make(
+        `Receipt for booking ${mail.number}`,
+        [
+          `Hi ${mail.firstName},`,
+          `Thank you for your payment to ${mail.businessName}.`,
+          ...mail.lines.map((line) => `${line.label}: ${line.amount}`),
+          `Total paid: ${mail.total}`,
+        ],
+        { label: 'Download the invoice', href: mail.invoiceLink },
+      );
+    case 'refund-issued':
+      return make(
+        `Refund for booking ${mail.number}`,
+        [
+          `Hi ${mail.firstName},`,
+          `We refunded ${mail.amount} to your payment method for booking ${mail.number}. Depending on your bank it can take a few days to appear.`,
+        ],
+        { label: 'View the booking', href: mail.link },
+      );
   }
 }

@@ -1,5 +1,17 @@
-import { and, eq, inArray, isNull, or } from 'drizzle-orm';
-import { businessDocuments, businessPhotos, businesses, petCoOwners, petPhotos, petVaccinations, pets, workers } from '@walkydoggy/shared/db';
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import {
+  bookingPets,
+  bookingPhotos,
+  bookings,
+  businessDocuments,
+  businessPhotos,
+  businesses,
+  petCoOwners,
+  petPhotos,
+  petVaccinations,
+  pets,
+  workers,
+} from '@walkydoggy/shared/db';
 import type { Actor } from '../../platform/auth-guard.js';
 import type { Executor } from '../../platform/db.js';
 import type { MediaRow } from './media.queries.js';
@@ -8,9 +20,10 @@ type Viewer = Pick<Actor, 'id' | 'role'> | null;
 
 /**
  * Who may load a media item's bytes. Access follows what refers to the item: a pet's photos and
- * vaccination documents are for the pet's owners (and later the businesses caring for the pet),
- * business and worker images are public, business documents are for the business owner. An item
- * nothing refers to yet is its uploader's alone. Admins see everything.
+ * vaccination documents are for the pet's owners and the businesses caring for the pet, business
+ * and worker images are public, business documents are for the business owner, a booking's
+ * completion photos are for the people of that booking. An item nothing refers to yet is its
+ * uploader's alone. Admins see everything.
  */
 export async function canViewMedia(exec: Executor, viewer: Viewer, row: MediaRow): Promise<boolean> {
   if (row.deletedAt) return false;
@@ -41,6 +54,11 @@ export async function canViewMedia(exec: Executor, viewer: Viewer, row: MediaRow
     }
     case 'avatar':
       return isUploader;
+    case 'booking_photo': {
+      const bookingIds = (await exec.select({ id: bookingPhotos.bookingId }).from(bookingPhotos).where(eq(bookingPhotos.mediaId, row.id))).map((r) => r.id);
+      if (!bookingIds.length) return isUploader;
+      return viewer !== null && (await takesPartInBooking(exec, viewer.id, bookingIds));
+    }
   }
 }
 
@@ -49,12 +67,58 @@ export async function isPublicMedia(exec: Executor, row: MediaRow): Promise<bool
   return ['business_logo', 'business_cover', 'business_photo', 'worker_photo'].includes(row.purpose) && (await usedByProfile(exec, row));
 }
 
+/** Bookings that let a business see a pet's records: it is caring, will care or has cared for the pet. */
+const CARE_STATUSES = ['pending', 'confirmed', 'in_progress', 'completed'] as const;
+
 /**
- * HOOK for issue 4 (bookings): a business account (or its workers) with a booking for one of these
- * pets may see the pet's photos and vaccination documents. There are no bookings yet, so nobody does.
+ * A business with an active or completed booking for one of these pets may see the pets' photos and
+ * vaccination documents: its owner, and the workers assigned to such a booking (not the rest of the
+ * team). Declined, expired and cancelled bookings give nothing.
  */
-export async function businessHasBookingForPet(_exec: Executor, _viewer: Pick<Actor, 'id' | 'role'>, _petIds: string[]): Promise<boolean> {
-  return false;
+export async function businessHasBookingForPet(exec: Executor, viewer: Pick<Actor, 'id' | 'role'>, petIds: string[]): Promise<boolean> {
+  if (!petIds.length || (viewer.role !== 'business' && viewer.role !== 'worker')) return false;
+  const [hit] = await exec
+    .select({ id: bookings.id })
+    .from(bookingPets)
+    .innerJoin(bookings, eq(bookings.id, bookingPets.bookingId))
+    .innerJoin(businesses, eq(businesses.id, bookings.businessId))
+    .leftJoin(workers, eq(workers.id, bookings.workerId))
+    .where(
+      and(
+        inArray(bookingPets.petId, petIds),
+        inArray(bookings.status, [...CARE_STATUSES]),
+        or(eq(businesses.ownerId, viewer.id), and(eq(workers.userId, viewer.id), eq(workers.status, 'active'))),
+      ),
+    )
+    .limit(1);
+  return Boolean(hit);
+}
+
+/**
+ * The people of a booking: who made it, the (co-)owners of its pets, the business owner and the
+ * assigned worker.
+ */
+async function takesPartInBooking(exec: Executor, userId: string, bookingIds: string[]): Promise<boolean> {
+  const [hit] = await exec
+    .select({ id: bookings.id })
+    .from(bookings)
+    .innerJoin(businesses, eq(businesses.id, bookings.businessId))
+    .leftJoin(workers, eq(workers.id, bookings.workerId))
+    .where(
+      and(
+        inArray(bookings.id, bookingIds),
+        or(
+          eq(bookings.ownerId, userId),
+          eq(businesses.ownerId, userId),
+          and(eq(workers.userId, userId), eq(workers.status, 'active')),
+          sql`exists (select 1 from ${bookingPets} bp join ${pets} p on p.id = bp.pet_id
+            where bp.booking_id = ${bookings.id} and p.deleted_at is null
+              and (p.owner_id = ${userId} or exists (select 1 from ${petCoOwners} co where co.pet_id = p.id and co.user_id = ${userId})))`,
+        ),
+      ),
+    )
+    .limit(1);
+  return Boolean(hit);
 }
 
 async function petsReferring(exec: Executor, row: MediaRow): Promise<string[]> {

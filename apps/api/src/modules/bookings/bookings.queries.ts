@@ -1,0 +1,248 @@
+import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { bookingEvents, bookingPets, bookingPhotos, bookings, businesses, media, pets, services, users, workers } from '@walkydoggy/shared/db';
+import type { Actor } from '../../platform/auth-guard.js';
+import type { Executor } from '../../platform/db.js';
+
+/*
+ * Bookings data access. Every read that answers a caller goes through `visibleTo`, so someone
+ * else's booking id finds nothing; the caller's relations to a booking come back as columns, so the
+ * service decides what they may do without a second query.
+ */
+
+const ownerUser = alias(users, 'owner_user');
+const workerUser = alias(users, 'worker_user');
+
+const { location: _location, ...bookingColumns } = getTableColumns(bookings);
+
+/** True when `userId` owns or co-owns one of the booking's pets. */
+export function ownsPetOf(userId: string): SQL<boolean> {
+  return sql<boolean>`exists (
+    select 1 from ${bookingPets} bp join ${pets} p on p.id = bp.pet_id
+    where bp.booking_id = ${bookings.id} and p.deleted_at is null
+      and (p.owner_id = ${userId} or exists (select 1 from pet_co_owners co where co.pet_id = p.id and co.user_id = ${userId})))`;
+}
+
+function detailColumns(userId: string | null) {
+  return {
+    ...bookingColumns,
+    lat: sql<number | null>`ST_Y(${bookings.location}::geometry)`,
+    lng: sql<number | null>`ST_X(${bookings.location}::geometry)`,
+    serviceName: services.name,
+    serviceType: services.type,
+    servicePriceType: services.priceType,
+    businessName: businesses.name,
+    businessTimeZone: businesses.timeZone,
+    businessOwnerId: businesses.ownerId,
+    businessAddress: businesses.address,
+    workerUserId: workers.userId,
+    workerActive: sql<boolean | null>`${workers.status} = 'active'`,
+    workerPhotoMediaId: workers.photoMediaId,
+    workerFirstName: workerUser.firstName,
+    workerLastName: workerUser.lastName,
+    ownerFirstName: ownerUser.firstName,
+    ownerLastName: ownerUser.lastName,
+    ownerEmail: ownerUser.email,
+    callerOwnsPet: userId ? ownsPetOf(userId) : sql<boolean>`false`,
+    cursorKey: sql<string>`${bookings.startsAt}::text || '|' || ${bookings.id}::text`,
+  };
+}
+export type BookingRow = Awaited<ReturnType<typeof selectDetails>>[number];
+
+function selectDetails(exec: Executor, userId: string | null, where: SQL | undefined) {
+  return exec
+    .select(detailColumns(userId))
+    .from(bookings)
+    .innerJoin(services, eq(services.id, bookings.serviceId))
+    .innerJoin(businesses, eq(businesses.id, bookings.businessId))
+    .innerJoin(ownerUser, eq(ownerUser.id, bookings.ownerId))
+    .leftJoin(workers, eq(workers.id, bookings.workerId))
+    .leftJoin(workerUser, eq(workerUser.id, workers.userId))
+    .where(where);
+}
+
+/** What decides visibility: the booking's owner, its pets' (co-)owners, the business owner, the assigned worker, admins. */
+export function visibleTo(actor: Pick<Actor, 'id' | 'role'>): SQL | undefined {
+  if (actor.role === 'admin') return undefined;
+  return sql`(${bookings.ownerId} = ${actor.id} or ${businesses.ownerId} = ${actor.id}
+    or (${workers.userId} = ${actor.id} and ${workers.status} = 'active') or ${ownsPetOf(actor.id)})`;
+}
+
+/** A booking as `actor` may see it (or the system, with null), optionally locked for a transition. */
+export async function findBooking(exec: Executor, id: string, actor: Pick<Actor, 'id' | 'role'> | null, lock = false): Promise<BookingRow | undefined> {
+  const query = selectDetails(exec, actor?.id ?? null, and(eq(bookings.id, id), actor ? visibleTo(actor) : undefined));
+  const [row] = lock ? await query.for('update', { of: bookings }) : await query;
+  return row;
+}
+
+export type ListFilter = {
+  scope: 'owner' | 'business' | 'worker' | 'all';
+  statuses?: string[];
+  from?: string;
+  to?: string;
+  businessId?: string;
+  ownerId?: string;
+  order: 'asc' | 'desc';
+  cursor?: { startsAt: string; id: string };
+  limit: number;
+};
+
+const isDate = (s: string) => s.length === 10;
+const localDate = sql`(${bookings.startsAt} at time zone ${businesses.timeZone})::date`;
+
+export function listBookings(exec: Executor, actor: Pick<Actor, 'id' | 'role'>, f: ListFilter): Promise<BookingRow[]> {
+  const scope =
+    f.scope === 'owner'
+      ? sql`(${bookings.ownerId} = ${actor.id} or ${ownsPetOf(actor.id)})`
+      : f.scope === 'business'
+        ? eq(businesses.ownerId, actor.id)
+        : f.scope === 'worker'
+          ? sql`(${workers.userId} = ${actor.id} and ${workers.status} = 'active')`
+          : undefined;
+  const after = f.cursor
+    ? f.order === 'asc'
+      ? sql`(${bookings.startsAt}, ${bookings.id}) > (${f.cursor.startsAt}::timestamptz, ${f.cursor.id}::uuid)`
+      : sql`(${bookings.startsAt}, ${bookings.id}) < (${f.cursor.startsAt}::timestamptz, ${f.cursor.id}::uuid)`
+    : undefined;
+  const where = and(
+    scope,
+    f.statuses?.length ? inArray(bookings.status, f.statuses as (typeof bookings.$inferSelect)['status'][]) : undefined,
+    f.from ? (isDate(f.from) ? sql`${localDate} >= ${f.from}::date` : sql`${bookings.startsAt} >= ${f.from}::timestamptz`) : undefined,
+    f.to ? (isDate(f.to) ? sql`${localDate} <= ${f.to}::date` : sql`${bookings.startsAt} <= ${f.to}::timestamptz`) : undefined,
+    f.businessId ? eq(bookings.businessId, f.businessId) : undefined,
+    f.ownerId ? eq(bookings.ownerId, f.ownerId) : undefined,
+    after,
+  );
+  const dir = f.order === 'asc' ? asc : desc;
+  return selectDetails(exec, actor.id, where)
+    .orderBy(dir(bookings.startsAt), dir(bookings.id))
+    .limit(f.limit + 1);
+}
+
+/** Bookings matching `where` (which must include the viewer's scope), in start order. */
+export function listBookingsWhere(exec: Executor, viewer: Pick<Actor, 'id'>, where: SQL | undefined): Promise<BookingRow[]> {
+  return selectDetails(exec, viewer.id, where).orderBy(asc(bookings.startsAt), asc(bookings.id));
+}
+
+export type PetOfBooking = { bookingId: string; id: string; name: string; species: 'dog' | 'cat' | 'other'; ownerId: string; photoMediaId: string | null };
+
+/** The pets of each booking, each with its first photo. */
+export async function petsOf(exec: Executor, bookingIds: string[]): Promise<PetOfBooking[]> {
+  if (!bookingIds.length) return [];
+  return exec
+    .select({
+      bookingId: bookingPets.bookingId,
+      id: pets.id,
+      name: pets.name,
+      species: pets.species,
+      ownerId: pets.ownerId,
+      photoMediaId: sql<string | null>`(select pp.media_id from pet_photos pp join media m on m.id = pp.media_id and m.deleted_at is null
+        where pp.pet_id = ${pets.id} order by pp.created_at, pp.id limit 1)`,
+    })
+    .from(bookingPets)
+    .innerJoin(pets, eq(pets.id, bookingPets.petId))
+    .where(inArray(bookingPets.bookingId, bookingIds))
+    .orderBy(asc(pets.name), asc(pets.id));
+}
+
+export async function completionPhotosOf(exec: Executor, bookingIds: string[]) {
+  if (!bookingIds.length) return [];
+  return exec
+    .select({ bookingId: bookingPhotos.bookingId, media })
+    .from(bookingPhotos)
+    .innerJoin(media, and(eq(media.id, bookingPhotos.mediaId), sql`${media.deletedAt} is null`))
+    .where(inArray(bookingPhotos.bookingId, bookingIds))
+    .orderBy(asc(bookingPhotos.createdAt), asc(bookingPhotos.mediaId));
+}
+
+/**
+ * Every path through the state machine visits statuses in this order, so it breaks ties between
+ * events recorded in the same instant.
+ */
+const lifecycleRank = sql`case ${bookingEvents.toStatus} when 'pending' then 0 when 'confirmed' then 1 when 'in_progress' then 2 when 'completed' then 3 else 4 end`;
+
+export function eventsOf(exec: Executor, bookingId: string) {
+  return exec.select().from(bookingEvents).where(eq(bookingEvents.bookingId, bookingId)).orderBy(asc(bookingEvents.at), asc(lifecycleRank));
+}
+
+export type NewBooking = Omit<typeof bookings.$inferInsert, 'id' | 'number' | 'location' | 'createdAt' | 'updatedAt'> & { location: SQL | null };
+
+/**
+ * Inserts a booking under `number`; null when the number is taken (the caller draws another). Only
+ * the number's unique index is an expected conflict: the worker-overlap exclusion constraint still
+ * raises (SQLSTATE 23P01) and becomes a 409 above.
+ */
+export async function insertBooking(exec: Executor, number: string, values: NewBooking): Promise<string | null> {
+  const [row] = await exec
+    .insert(bookings)
+    .values({ ...values, number } as unknown as typeof bookings.$inferInsert)
+    .onConflictDoNothing({ target: bookings.number })
+    .returning({ id: bookings.id });
+  return row?.id ?? null;
+}
+
+export async function updateBooking(exec: Executor, id: string, patch: Partial<Omit<NewBooking, 'location'>> & { location?: SQL | null; updatedAt: Date }) {
+  await exec
+    .update(bookings)
+    .set(patch as Partial<typeof bookings.$inferInsert>)
+    .where(eq(bookings.id, id));
+}
+
+export async function replaceBookingPets(exec: Executor, bookingId: string, petIds: string[]) {
+  await exec.delete(bookingPets).where(eq(bookingPets.bookingId, bookingId));
+  await exec.insert(bookingPets).values(petIds.map((petId) => ({ bookingId, petId })));
+}
+
+export async function insertEvent(exec: Executor, values: typeof bookingEvents.$inferInsert) {
+  await exec.insert(bookingEvents).values(values);
+}
+
+export async function insertPhotos(exec: Executor, bookingId: string, mediaIds: string[], at: Date) {
+  if (mediaIds.length) await exec.insert(bookingPhotos).values(mediaIds.map((mediaId) => ({ bookingId, mediaId, createdAt: at })));
+}
+
+/** Pending bookings whose answer deadline has passed, locked so that two expiry runs never take the same one. */
+export async function lockDuePending(exec: Executor, now: Date, limit: number): Promise<string[]> {
+  const rows = await exec
+    .select({ id: bookings.id })
+    .from(bookings)
+    .where(and(eq(bookings.status, 'pending'), sql`${bookings.expiresAt} <= ${now.toISOString()}::timestamptz`))
+    .orderBy(asc(bookings.expiresAt), asc(bookings.id))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  return rows.map((r) => r.id);
+}
+
+/** E-mail and first name of users, for mails. */
+export async function contactsOf(exec: Executor, userIds: string[]) {
+  if (!userIds.length) return new Map<string, { email: string; firstName: string }>();
+  const rows = await exec
+    .select({ id: users.id, email: users.email, firstName: users.firstName, status: users.status })
+    .from(users)
+    .where(inArray(users.id, [...new Set(userIds)]));
+  return new Map(rows.filter((r) => r.status === 'active').map((r) => [r.id, { email: r.email, firstName: r.firstName }]));
+}
+
+/** Whether any active booking of these workers holds time overlapping [startsAt, blockedUntil). */
+export async function workersBookedDuring(
+  exec: Executor,
+  workerIds: string[],
+  startsAt: Date,
+  blockedUntil: Date,
+  excludeBookingId?: string,
+): Promise<boolean> {
+  if (!workerIds.length) return false;
+  const [hit] = await exec
+    .select({ id: bookings.id })
+    .from(bookings)
+    .where(
+      and(
+        inArray(bookings.workerId, workerIds),
+        inArray(bookings.status, ['pending', 'confirmed', 'in_progress']),
+        sql`tstzrange(${bookings.startsAt}, ${bookings.blockedUntil}, '[)') && tstzrange(${startsAt.toISOString()}::timestamptz, ${blockedUntil.toISOString()}::timestamptz, '[)')`,
+        excludeBookingId ? sql`${bookings.id} <> ${excludeBookingId}` : undefined,
+      ),
+    )
+    .limit(1);
+  return Boolean(hit);
+}

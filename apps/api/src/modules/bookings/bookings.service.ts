@@ -1,0 +1,210 @@
+import type { BookingLocationInput, UpdateBookingInput } from '@walkydoggy/shared';
+import type { Platform } from '../../app.js';
+import type { Actor } from '../../platform/auth-guard.js';
+import type { Tx } from '../../platform/db.js';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../../platform/errors.js';
+import type { BookingPayments } from '../payments/payments.port.js';
+import { newBookingNumber } from './booking-number.js';
+import { relationOf } from './bookings.access.js';
+import {
+  checkCapacity,
+  checkLocation,
+  checkPets,
+  checkVaccinations,
+  chooseWorker,
+  findBookable,
+  isActiveWorkerOf,
+  planTimes,
+  priceOf,
+  SLOT_TAKEN,
+  type AvailabilityPort,
+  type BookingInput,
+} from './bookings.checks.js';
+import type { BookingMails } from './bookings.mails.js';
+import * as q from './bookings.queries.js';
+
+/*
+ * Making and changing a booking. Every check and write runs on one transaction: the availability
+ * read, the capacity lock and the insert see the same database, and the worker-overlap exclusion
+ * constraint is the final word when two requests pass the checks at once.
+ */
+
+export type BookingServiceDeps = Pick<Platform, 'clock'> & { payments: BookingPayments; availability: AvailabilityPort; mails: BookingMails };
+
+const HOUR = 3_600_000;
+
+/** SQLSTATE of a database error, whichever driver (and Drizzle's wrapper) raised it. */
+export function sqlStateOf(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++)
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  return undefined;
+}
+
+/** The exclusion constraint refused an overlapping worker period: someone else was faster. */
+export async function slotConflictsAs409<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (sqlStateOf(err) === '23P01') throw new Conflict(SLOT_TAKEN);
+    throw err;
+  }
+}
+
+export function createBookingService(d: BookingServiceDeps) {
+  /**
+   * Creates one booking for `actor` on `tx` after every check of the contract, and enqueues the
+   * request mails. Returns the new booking's id.
+   */
+  async function createOn(tx: Tx, actor: Pick<Actor, 'id'>, input: BookingInput, opts: { seriesId?: string } = {}): Promise<string> {
+    const now = d.clock.now();
+    const bookable = await findBookable(tx, input.serviceId);
+    if (!bookable) throw new NotFound('Service');
+    const petList = await checkPets(tx, actor.id, input.petIds, bookable.service);
+    const times = planTimes(bookable, input, now);
+    if (times.kind === 'day' && input.workerId !== undefined)
+      throw ValidationFailed.field('body.workerId', 'Boarding and daycare are booked with the business, not with a worker.');
+    await checkVaccinations(tx, petList, bookable.service.requiredVaccinations, times.lastDate);
+    const place = await checkLocation(tx, bookable, input.location);
+    let workerId: string | null = null;
+    if (times.kind === 'slot') workerId = await chooseWorker(tx, d.availability, bookable, times, input.workerId);
+    else await checkCapacity(tx, d.availability, bookable, times, input.petIds.length);
+    const price = priceOf(bookable, times, input.petIds.length);
+
+    const values: q.NewBooking = {
+      ownerId: actor.id,
+      businessId: bookable.service.businessId,
+      serviceId: bookable.service.id,
+      workerId,
+      seriesId: opts.seriesId ?? null,
+      kind: times.kind,
+      status: 'pending',
+      startsAt: times.startsAt,
+      endsAt: times.endsAt,
+      blockedUntil: times.blockedUntil,
+      startDate: times.startDate,
+      endDate: times.endDate,
+      durationMinutes: times.durationMinutes,
+      petCount: input.petIds.length,
+      ...place,
+      notes: input.notes ?? null,
+      specialInstructions: input.specialInstructions ?? null,
+      price,
+      totalMinor: price.totalMinor,
+      currency: price.currency,
+      cancellationPolicy: bookable.service.cancellationPolicy,
+      expiresAt: new Date(Math.min(now.getTime() + bookable.bookingExpiryHours * HOUR, times.startsAt.getTime())),
+      createdAt: now,
+      updatedAt: now,
+    } as q.NewBooking;
+    let id: string | null = null;
+    // 40 random bits make a repeat rare; the unique index makes it harmless.
+    for (let attempt = 0; !id; attempt++) {
+      if (attempt === 5) throw new Error('Could not draw a free booking number');
+      id = await q.insertBooking(tx, newBookingNumber(), values);
+    }
+    await q.replaceBookingPets(tx, id, input.petIds);
+    await q.insertEvent(tx, { bookingId: id, fromStatus: null, toStatus: 'pending', actorId: actor.id, actorRole: 'owner', reason: null, at: now });
+    await d.mails.requested(tx, (await q.findBooking(tx, id, null))!);
+    return id;
+  }
+
+  /** The booking as a complete request again, with the changes of an update applied. */
+  async function merged(tx: Tx, row: q.BookingRow, body: UpdateBookingInput): Promise<BookingInput> {
+    const currentLocation: BookingLocationInput =
+      row.locationKind === 'business'
+        ? { kind: 'business' }
+        : { kind: row.locationKind, lat: Number(row.lat), lng: Number(row.lng), address: row.address ?? null };
+    const dayBooking = row.kind === 'day';
+    const shownEnd =
+      row.endDate && row.serviceType === 'daycare' ? new Date(Date.parse(`${row.endDate}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10) : row.endDate;
+    // Fields of the other kind are passed on as sent, so that the rules refuse them as on create.
+    return {
+      serviceId: row.serviceId,
+      petIds: body.petIds ?? (await q.petsOf(tx, [row.id])).map((p) => p.id),
+      startsAt: body.startsAt ?? (dayBooking ? undefined : row.startsAt.toISOString()),
+      startDate: body.startDate ?? (dayBooking ? (row.startDate ?? undefined) : undefined),
+      endDate: body.endDate ?? (dayBooking ? (shownEnd ?? undefined) : undefined),
+      // An hourly booking keeps its length unless a new one is sent.
+      durationMinutes: body.durationMinutes ?? (!dayBooking && row.servicePriceType === 'per_hour' ? row.durationMinutes : undefined),
+      ...(body.workerId !== undefined ? { workerId: body.workerId } : {}),
+      location: body.location ?? currentLocation,
+      notes: body.notes !== undefined ? body.notes : row.notes,
+      specialInstructions: body.specialInstructions !== undefined ? body.specialInstructions : row.specialInstructions,
+    };
+  }
+
+  /** The owner changes a pending booking: every rule is checked again, ignoring the booking itself, and it is priced again. */
+  async function reschedule(tx: Tx, actor: Pick<Actor, 'id'>, row: q.BookingRow, body: UpdateBookingInput) {
+    const now = d.clock.now();
+    const input = await merged(tx, row, body);
+    const bookable = await findBookable(tx, row.serviceId);
+    if (!bookable) throw new Conflict('This service is no longer offered, so the booking cannot be changed: cancel it instead.');
+    const petList = await checkPets(tx, actor.id, input.petIds, bookable.service);
+    const times = planTimes(bookable, input, now);
+    await checkVaccinations(tx, petList, bookable.service.requiredVaccinations, times.lastDate);
+    const place = await checkLocation(tx, bookable, input.location);
+    let workerId: string | null = row.workerId;
+    if (times.kind === 'slot') {
+      // Keep the worker the owner already has when they are still free; otherwise the first free one.
+      const named = input.workerId;
+      workerId = named
+        ? await chooseWorker(tx, d.availability, bookable, times, named, row.id)
+        : await chooseWorker(tx, d.availability, bookable, times, undefined, row.id, row.workerId ?? undefined);
+    } else {
+      if (body.workerId !== undefined) throw ValidationFailed.field('body.workerId', 'Boarding and daycare are booked with the business, not with a worker.');
+      await checkCapacity(tx, d.availability, bookable, times, input.petIds.length, row.id);
+    }
+    const price = priceOf(bookable, times, input.petIds.length);
+    await q.updateBooking(tx, row.id, {
+      workerId,
+      startsAt: times.startsAt,
+      endsAt: times.endsAt,
+      blockedUntil: times.blockedUntil,
+      startDate: times.startDate,
+      endDate: times.endDate,
+      durationMinutes: times.durationMinutes,
+      petCount: input.petIds.length,
+      ...place,
+      notes: input.notes ?? null,
+      specialInstructions: input.specialInstructions ?? null,
+      price,
+      totalMinor: price.totalMinor,
+      currency: price.currency,
+      expiresAt: row.expiresAt && row.expiresAt < times.startsAt ? row.expiresAt : times.startsAt,
+      updatedAt: now,
+    });
+    if (body.petIds) await q.replaceBookingPets(tx, row.id, input.petIds);
+    // A different total needs a different authorisation: the old one goes, the owner pays again.
+    if (price.totalMinor !== row.totalMinor && (await d.payments.forBooking(tx, row.id))) await d.payments.apply(tx, { kind: 'repriced', bookingId: row.id });
+  }
+
+  /** The business owner assigns (or reassigns) the worker; the exclusion constraint refuses a worker who is busy then. */
+  async function assignWorker(tx: Tx, row: q.BookingRow, workerId: string) {
+    if (!(await isActiveWorkerOf(tx, row.businessId, workerId))) throw ValidationFailed.field('body.workerId', 'Choose an active worker of your business.');
+    if (await q.workersBookedDuring(tx, [workerId], row.startsAt, row.blockedUntil, row.id))
+      throw new Conflict('This worker has another booking at that time.');
+    await q.updateBooking(tx, row.id, { workerId, updatedAt: d.clock.now() });
+  }
+
+  async function updateOn(tx: Tx, actor: Pick<Actor, 'id' | 'role'>, id: string, body: UpdateBookingInput): Promise<void> {
+    const row = await q.findBooking(tx, id, actor, true);
+    if (!row) throw new NotFound('Booking');
+    const rel = relationOf(row, actor);
+    const fields = Object.entries(body)
+      .filter(([, v]) => v !== undefined)
+      .map(([k]) => k);
+    if (rel.owner) {
+      if (row.status !== 'pending') throw new Conflict('Only a pending booking can be changed: cancel it and book again.');
+      return reschedule(tx, actor, row, body);
+    }
+    if (rel.business) {
+      if (fields.some((f) => f !== 'workerId')) throw new Forbidden('A business can only assign the worker of a booking; the other details are the owner’s.');
+      if (row.status !== 'pending' && row.status !== 'confirmed') throw new Conflict('A worker can only be assigned to a pending or confirmed booking.');
+      return assignWorker(tx, row, body.workerId!);
+    }
+    throw new Forbidden('Only the person who made this booking can change it.');
+  }
+
+  return { createOn, updateOn };
+}
+export type BookingService = ReturnType<typeof createBookingService>;
