@@ -38,7 +38,14 @@ import { businessesModule } from './modules/businesses/businesses.routes.js';
 import { workersModule } from './modules/workers/workers.routes.js';
 import { servicesModule } from './modules/services/services.routes.js';
 import { searchModule } from './modules/search/search.routes.js';
+import { calendarsModule } from './modules/calendars/calendars.routes.js';
+import { availabilityModule } from './modules/availability/availability.routes.js';
 import { createStorage } from './platform/storage.js';
+import { createPaymentProvider } from './platform/payments/index.js';
+import { paymentsModule } from './modules/payments/payments.routes.js';
+import { registerPaymentJobs } from './modules/payments/payments.jobs.js';
+import { bookingsModule } from './modules/bookings/bookings.routes.js';
+import { createBookingPayments } from './modules/payments/payments.bookings.js';
 
 export type AppDeps = {
   /** An open database to use instead of opening one from the configuration (tests). */
@@ -78,6 +85,7 @@ async function createPlatform(app: FastifyInstance, config: Config, deps: AppDep
     passwords: createPasswordHasher(config.passwordHashing),
     storage: createStorage(config),
     secretBox: createSecretBox(config.jwtSecret),
+    payments: createPaymentProvider(config),
   };
 }
 
@@ -180,9 +188,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(workersModule(platform), { prefix: '/v1' });
   await app.register(servicesModule(platform), { prefix: '/v1' });
   await app.register(searchModule(platform), { prefix: '/v1' });
+  await app.register(paymentsModule(platform), { prefix: '/v1' });
+  await app.register(calendarsModule(platform), { prefix: '/v1' });
+  await app.register(availabilityModule(platform), { prefix: '/v1' });
+  await app.register(bookingsModule({ ...platform, payments: createBookingPayments(platform) }), { prefix: '/v1' });
 
   platform.queue.handle('mail.send', mailJobHandler(platform.mailer));
   platform.queue.handle('user.erase', eraseUserJob(platform));
+  registerPaymentJobs(platform);
 
   const webDist = config.webDist;
   if (webDist) await app.register(fastifyStatic, { root: webDist, wildcard: false, setHeaders: immutableAssets });

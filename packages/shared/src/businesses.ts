@@ -136,6 +136,20 @@ export const businessAddressSchema = z.object({
   country: optionalText(80),
 });
 
+// ───────────────────────── booking settings ─────────────────────────
+
+/**
+ * How the business takes bookings. `travelBufferMinutes`: time a worker is held after each slot
+ * booking (to get to the next pet); `dailyCapacity`: pets a day for boarding and daycare;
+ * `bookingExpiryHours`: how long a request waits for an answer before it expires.
+ */
+export const businessBookingSettingsSchema = z.object({
+  travelBufferMinutes: z.number().int().min(0, 'The travel buffer is 0 to 240 minutes.').max(240, 'The travel buffer is 0 to 240 minutes.'),
+  dailyCapacity: z.number().int().min(0, 'The daily capacity is 0 to 1000 pets.').max(1000, 'The daily capacity is 0 to 1000 pets.'),
+  bookingExpiryHours: z.number().int().min(1, 'Requests expire after 1 to 168 hours.').max(168, 'Requests expire after 1 to 168 hours.'),
+});
+export type BusinessBookingSettings = z.infer<typeof businessBookingSettingsSchema>;
+
 // ───────────────────────── requests ─────────────────────────
 
 export const BUSINESS_TYPES = ['individual', 'company'] as const;
@@ -160,6 +174,8 @@ const businessFields = {
     .refine((d) => new Set(d).size === d.length, 'Each closed date once.')
     .optional(),
   active: z.boolean().optional(),
+  /** Any subset; the others keep their value (on create: 15 minutes, 10 pets, 24 hours). */
+  bookingSettings: businessBookingSettingsSchema.partial().optional(),
 };
 
 export const createBusinessBodySchema = z.object(businessFields);
@@ -227,6 +243,8 @@ export const businessSchema = z.object({
   closedDates: z.array(z.string()),
   /** Only for the owner and admins. */
   documents: z.array(businessDocumentSchema).optional(),
+  /** Only for the owner and admins: how the business schedules is internal to it. */
+  bookingSettings: businessBookingSettingsSchema.optional(),
   verificationStatus: z.enum(VERIFICATION_STATUSES),
   active: z.boolean(),
   rating: z.number().nullable(),

@@ -1,13 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import type { Transporter } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { FastifyBaseLogger } from 'fastify';
-import type { JobMap } from '@walkydoggy/shared';
+import type { JobMap, MailAttachment } from '@walkydoggy/shared';
 import type { Config } from './config.js';
 import { renderMail } from './mail-templates.js';
 
-export type OutgoingMail = { to: string; subject: string; text: string; html: string };
+export type OutgoingMail = { to: string; subject: string; text: string; html: string; attachments?: MailAttachment[] };
 export type Mailer = { send(mail: OutgoingMail): Promise<void>; close(): void };
 
 /**
@@ -20,7 +20,7 @@ export function createMailer(config: Config, log: FastifyBaseLogger, transport?:
   const outbox = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(mail) {
-      const info = await outbox.sendMail({ from: config.mail.from, ...mail });
+      const info = await outbox.sendMail(message(config.mail.from, mail));
       await fs.mkdir(config.mail.outboxDir, { recursive: true });
       const safeTo = mail.to.replace(/[^a-zA-Z0-9@._-]/g, '_');
       const file = path.join(config.mail.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeTo}.eml`);
@@ -36,7 +36,7 @@ export function createMailer(config: Config, log: FastifyBaseLogger, transport?:
 function transporterMailer(transport: Transporter, from: string): Mailer {
   return {
     async send(mail) {
-      await transport.sendMail({ from, ...mail });
+      await transport.sendMail(message(from, mail));
     },
     close() {
       transport.close();
@@ -44,8 +44,16 @@ function transporterMailer(transport: Transporter, from: string): Mailer {
   };
 }
 
+function message(from: string, mail: OutgoingMail): SendMailOptions {
+  const { attachments, ...rest } = mail;
+  if (!attachments?.length) return { from, ...rest };
+  // Only the three fields of the job contract reach nodemailer: a job payload must never be able to
+  // name a local file (`path`) or a URL (`href`) for the mailer to read and send.
+  return { from, ...rest, attachments: attachments.map(({ filename, contentType, content }) => ({ filename, contentType, content })) };
+}
+
 export function mailJobHandler(mailer: Mailer) {
   return async (job: JobMap['mail.send']) => {
-    await mailer.send({ to: job.to, ...renderMail(job) });
+    await mailer.send({ to: job.to, ...renderMail(job), ...(job.attachments?.length ? { attachments: job.attachments } : {}) });
   };
 }

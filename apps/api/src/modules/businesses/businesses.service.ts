@@ -43,6 +43,10 @@ function toColumns(body: UpdateBusinessBody): q.BusinessPatch {
   if (body.operatingHours !== undefined) c.operatingHours = [...body.operatingHours].sort((a, b) => a.day - b.day || a.open.localeCompare(b.open));
   if (body.closedDates !== undefined) c.closedDates = [...body.closedDates].sort();
   if (body.active !== undefined) c.active = body.active;
+  const settings = body.bookingSettings;
+  if (settings?.travelBufferMinutes !== undefined) c.travelBufferMinutes = settings.travelBufferMinutes;
+  if (settings?.dailyCapacity !== undefined) c.dailyCapacity = settings.dailyCapacity;
+  if (settings?.bookingExpiryHours !== undefined) c.bookingExpiryHours = settings.bookingExpiryHours;
   return c;
 }
 

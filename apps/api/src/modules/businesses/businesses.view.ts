@@ -57,7 +57,16 @@ export async function toBusinessView(exec: Executor, row: BusinessRow, access: B
     serviceArea: row.serviceAreaJson ? (JSON.parse(row.serviceAreaJson) as ServiceArea) : null,
     operatingHours: row.operatingHours,
     closedDates: row.closedDates,
-    ...(privileged ? { documents: documents.map((d) => toDocumentView(d, media, today)) } : {}),
+    ...(privileged
+      ? {
+          documents: documents.map((d) => toDocumentView(d, media, today)),
+          bookingSettings: {
+            travelBufferMinutes: row.travelBufferMinutes,
+            dailyCapacity: row.dailyCapacity,
+            bookingExpiryHours: row.bookingExpiryHours,
+          },
+        }
+      : {}),
     verificationStatus: row.verificationStatus,
     active: row.active,
     rating: row.ratingAvg,
