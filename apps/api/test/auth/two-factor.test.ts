@@ -120,7 +120,7 @@ describe('two-factor required for businesses by a platform setting', () => {
       headers: t.bearer(admin.accessToken),
       payload: { requireTwoFactorForBusiness: true },
     });
-    expect(set.json().data).toEqual({ requireTwoFactorForBusiness: true });
+    expect(set.json().data).toEqual({ requireTwoFactorForBusiness: true, platformFeeBpsStandard: 1500, platformFeeBpsPremium: 1000 });
 
     const me = await t.app.inject({ url: '/v1/users/me', headers: t.bearer(business.accessToken) });
     expect(me.json().data.twoFactorSetupRequired).toBe(true);
