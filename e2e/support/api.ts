@@ -23,19 +23,56 @@ export async function signInThroughForm(page: Page, email: string, password: str
   await page.waitForURL('**/dashboard');
 }
 
-/** The API as the person signed in on `page`: a fresh access token from the page's refresh cookie. */
-export async function apiAs(page: Page): Promise<{ get: <T>(path: string) => Promise<{ status: number; data: T }> }> {
-  const res = await page.request.post('/v1/auth/refresh-token', { data: {} });
-  assert(res.ok(), `refresh-token answered ${res.status()}`);
-  const { data } = (await res.json()) as { data: { accessToken: string } };
+export type ApiClient = {
+  get: <T>(path: string) => Promise<{ status: number; data: T }>;
+  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; data: T; error?: { code: string; message: string } }>;
+};
+
+/** Calls the API with a bearer token through `page`'s request context (no browser cookies involved). */
+function clientFor(page: Page, accessToken: string): ApiClient {
   const request: APIRequestContext = page.request;
+  const authorization = `Bearer ${accessToken}`;
   return {
     async get<T>(path: string) {
-      const answer = await request.get(path, { headers: { authorization: `Bearer ${data.accessToken}` } });
+      const answer = await request.get(path, { headers: { authorization } });
       const body = (await answer.json().catch(() => ({}))) as { data: T };
       return { status: answer.status(), data: body.data };
     },
+    async post<T>(path: string, body: unknown = {}, headers: Record<string, string> = {}) {
+      const answer = await request.post(path, { headers: { authorization, ...headers }, data: body });
+      const json = (await answer.json().catch(() => ({}))) as { data: T; error?: { code: string; message: string } };
+      return { status: answer.status(), data: json.data, error: json.error };
+    },
   };
+}
+
+/** The API as the person signed in on `page`: a fresh access token from the page's refresh cookie. */
+export async function apiAs(page: Page): Promise<ApiClient> {
+  const res = await page.request.post('/v1/auth/refresh-token', { data: {} });
+  assert(res.ok(), `refresh-token answered ${res.status()}`);
+  const { data } = (await res.json()) as { data: { accessToken: string } };
+  return clientFor(page, data.accessToken);
+}
+
+/** Signs in through the API only (for an account whose browser is not needed yet). */
+export async function apiSignIn(page: Page, email: string, password: string): Promise<ApiClient> {
+  const res = await page.request.post('/v1/auth/login', { data: { email, password } });
+  assert(res.ok(), `login of ${email} answered ${res.status()}: ${await res.text()}`);
+  const { data } = (await res.json()) as { data: { accessToken?: string; twoFactorRequired?: boolean } };
+  assert(data.accessToken, `login of ${email} did not give a token: ${JSON.stringify(data)}`);
+  return clientFor(page, data.accessToken);
+}
+
+/** Polls `read` until `done` holds for its value (background jobs: mail, payment capture, refunds). */
+export async function eventually<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!done(last)) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s; last seen: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    last = await read();
+  }
+  return last;
 }
 
 /** A small valid PNG (a teal square), made here so the test needs no fixture file. */

@@ -32,7 +32,14 @@ async function freePort(): Promise<number> {
  * password), and an admin made the real way, by `npm run admin:create`, whose set-password link the
  * running server mails to the outbox.
  */
-export const DEMO = { city: 'Berlin', admin: 'admin@e2e.walkydoggy.test' } as const;
+export const DEMO = {
+  city: 'Berlin',
+  admin: 'admin@e2e.walkydoggy.test',
+  /** The seed's demo business owner (business 0 of the city) and its worker; see apps/api/src/seed/seed-city.ts. */
+  business: 'business@demo.walkydoggy.test',
+  worker: 'worker@demo.walkydoggy.test',
+  password: 'walkydoggy-demo',
+} as const;
 
 /** Runs one of the API's CLIs; a failure is reported in the server log, not thrown: the other suites still run. */
 async function runCli(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
@@ -70,6 +77,9 @@ export async function startServer(timeoutMs = 120_000): Promise<RunningServer> {
     PUBLIC_URL: baseUrl,
     LOG_LEVEL: 'warn',
     AUTH_RATE_LIMIT_MAX: '1000',
+    // Every browser context of every test comes from 127.0.0.1, so one minute of the suite (pages, their
+    // assets and the booking tests' polling) is far more than one real visitor sends.
+    RATE_LIMIT_MAX: '10000',
     SEED_DEMO: 'false',
   };
   // PGlite allows one process at a time, so the demo data is written before the server opens the database.

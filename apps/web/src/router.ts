@@ -10,12 +10,8 @@ declare module 'vue-router' {
     /** Only for signed-out people (landing, sign-in, sign-up); others go to the dashboard. */
     guestOnly?: boolean;
     roles?: readonly Role[];
-    /** Text of a page that is not built yet. */
-    comingSoon?: string;
   }
 }
-
-const Placeholder = () => import('./pages/PlaceholderPage.vue');
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: () => import('./pages/LandingPage.vue'), meta: { guestOnly: true, title: 'Pet care you can trust' } },
@@ -49,21 +45,64 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Join a team' },
   },
   {
+    path: '/book/:serviceId',
+    name: 'book',
+    component: () => import('./pages/BookServicePage.vue'),
+    meta: { requiresAuth: true, roles: ['pet_owner'], title: 'Book' },
+  },
+  {
     path: '/bookings',
     name: 'bookings',
-    component: Placeholder,
-    meta: {
-      requiresAuth: true,
-      roles: ['pet_owner'],
-      title: 'Bookings',
-      comingSoon: 'Soon you can book walks, visits and grooming and follow each walk live.',
-    },
+    component: () => import('./pages/MyBookingsPage.vue'),
+    meta: { requiresAuth: true, roles: ['pet_owner'], title: 'My bookings' },
+  },
+  {
+    path: '/bookings/series/:id',
+    name: 'booking-series',
+    component: () => import('./pages/SeriesPage.vue'),
+    meta: { requiresAuth: true, roles: ['pet_owner'], title: 'Weekly series' },
+  },
+  {
+    path: '/bookings/:id',
+    name: 'booking',
+    component: () => import('./pages/BookingPage.vue'),
+    meta: { requiresAuth: true, title: 'Booking' },
+  },
+  {
+    path: '/bookings/:id/pay',
+    name: 'booking-pay',
+    component: () => import('./pages/BookingPayPage.vue'),
+    meta: { requiresAuth: true, roles: ['pet_owner'], title: 'Pay for your booking' },
+  },
+  {
+    path: '/bookings/:id/confirmed',
+    name: 'booking-confirmed',
+    component: () => import('./pages/BookingConfirmedPage.vue'),
+    meta: { requiresAuth: true, roles: ['pet_owner'], title: 'Booking requested' },
   },
   {
     path: '/business',
     name: 'business-dashboard',
     component: () => import('./pages/BusinessDashboardPage.vue'),
     meta: { requiresAuth: true, roles: ['business'], title: 'Your business' },
+  },
+  {
+    path: '/business/bookings',
+    name: 'business-bookings',
+    component: () => import('./pages/BusinessBookingsPage.vue'),
+    meta: { requiresAuth: true, roles: ['business'], title: 'Bookings' },
+  },
+  {
+    path: '/business/earnings',
+    name: 'business-earnings',
+    component: () => import('./pages/BusinessEarningsPage.vue'),
+    meta: { requiresAuth: true, roles: ['business'], title: 'Earnings' },
+  },
+  {
+    path: '/business/payouts',
+    name: 'business-payouts',
+    component: () => import('./pages/BusinessPayoutsPage.vue'),
+    meta: { requiresAuth: true, roles: ['business'], title: 'Payouts' },
   },
   { path: '/team', redirect: { path: '/business', hash: '#team' } },
   {
@@ -75,8 +114,8 @@ export const routes: RouteRecordRaw[] = [
   {
     path: '/schedule',
     name: 'schedule',
-    component: Placeholder,
-    meta: { requiresAuth: true, roles: ['worker'], title: 'My schedule', comingSoon: 'Soon your walks and visits for the day will show up here.' },
+    component: () => import('./pages/WorkerSchedulePage.vue'),
+    meta: { requiresAuth: true, roles: ['worker'], title: 'My schedule' },
   },
   {
     path: '/admin/businesses',

@@ -1,4 +1,5 @@
 /** Businesses (`/v1/businesses`), their services, and the admin's verification decision. */
+import type { BusinessBookingSettings } from '@walkydoggy/shared';
 import { api, queryString } from './client';
 import type { Media } from './media';
 import type { Species } from './pets';
@@ -50,6 +51,8 @@ export type Business = {
   serviceArea: Polygon | MultiPolygon | null;
   operatingHours: OperatingHours[];
   closedDates: string[];
+  /** Only for the owner and admins. */
+  bookingSettings?: BusinessBookingSettings;
   verificationStatus: VerificationStatus;
   active: boolean;
   rating: number | null;
@@ -61,7 +64,7 @@ export type Business = {
 
 export type BusinessInput = Partial<
   Pick<Business, 'name' | 'description' | 'type' | 'contact' | 'address' | 'location' | 'timeZone' | 'serviceArea' | 'operatingHours' | 'closedDates'>
-> & { logoMediaId?: string | null; coverMediaId?: string | null };
+> & { logoMediaId?: string | null; coverMediaId?: string | null; bookingSettings?: Partial<BusinessBookingSettings> };
 
 export const businessesApi = {
   list: (verificationStatus?: VerificationStatus, cursor?: string | null) => api.get<Business[]>(`/businesses${queryString({ verificationStatus, cursor })}`),
@@ -75,6 +78,7 @@ export const businessesApi = {
 
 export const servicesApi = {
   list: (businessId: string) => api.get<Service[]>(`/businesses/${businessId}/services`),
+  get: (id: string) => api.get<Service>(`/services/${id}`),
   create: (businessId: string, body: ServiceInput) => api.post<Service>(`/businesses/${businessId}/services`, body),
   update: (id: string, body: Partial<ServiceInput>) => api.put<Service>(`/services/${id}`, body),
   remove: (id: string) => api.delete(`/services/${id}`),

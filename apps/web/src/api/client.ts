@@ -64,7 +64,7 @@ export function refreshOnce(): Promise<boolean> {
 // 401s that mean "your token is stale", as opposed to "wrong password" or "wrong code".
 const SESSION_CODES = new Set(['UNAUTHORIZED', 'TOKEN_EXPIRED', 'TOKEN_INVALID']);
 
-export type RequestOptions = { body?: unknown; auth?: boolean; signal?: AbortSignal };
+export type RequestOptions = { body?: unknown; auth?: boolean; signal?: AbortSignal; headers?: Record<string, string> };
 
 /** A query string from the defined values of `params` (`?a=1&b=x`), or '' when there are none. */
 export function queryString(params: Record<string, string | number | boolean | null | undefined>): string {
@@ -106,7 +106,7 @@ export const api = {
 };
 
 async function send(method: Method, path: string, options: RequestOptions, token: string | null): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
   let body: string | FormData | undefined;
   if (options.body instanceof FormData) {
     body = options.body;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPrice, formatPriceWithType, parsePrice, priceInputValue } from './money';
+import { bpsToPercent, formatPrice, formatPriceWithType, parsePrice, percentToBps, priceInputValue } from './money';
 
 describe('price formatting', () => {
   it('formats minor units in the currency with Intl', () => {
@@ -32,5 +32,17 @@ describe('price formatting', () => {
 
   it('falls back to plain text for an unknown currency code', () => {
     expect(formatPrice(1000, 'X', 'en')).toBe('10.00 X');
+  });
+
+  it('shows platform fees in percent and reads them back as basis points', () => {
+    expect(bpsToPercent(1500)).toBe('15');
+    expect(bpsToPercent(1250)).toBe('12.5');
+    expect(bpsToPercent(5)).toBe('0.05');
+    expect(percentToBps('15')).toBe(1500);
+    expect(percentToBps('12,5 %')).toBe(1250);
+    expect(percentToBps('0.05')).toBe(5);
+    expect(percentToBps('12.345')).toBeNull();
+    expect(percentToBps('-1')).toBeNull();
+    expect(percentToBps('')).toBeNull();
   });
 });

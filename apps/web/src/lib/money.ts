@@ -44,3 +44,15 @@ export function priceInputValue(amountMinor: number | null | undefined, currency
   if (amountMinor === null || amountMinor === undefined) return '';
   return String(amountMinor / 10 ** minorDigits(currency));
 }
+
+/** Basis points as the percentage people type: 1500 → "15", 1250 → "12.5". */
+export function bpsToPercent(bps: number): string {
+  return String(bps / 100);
+}
+
+/** A typed percentage ("12.5", "12,5 %") in basis points, or null when it is not a number with at most two decimals. */
+export function percentToBps(text: string): number | null {
+  const cleaned = text.trim().replace(/\s|%/g, '').replace(',', '.');
+  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return null;
+  return Math.round(Number(cleaned) * 100);
+}

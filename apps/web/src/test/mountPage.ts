@@ -3,8 +3,11 @@ import { createPinia, setActivePinia } from 'pinia';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import type { Component } from 'vue';
 
-/** Mounts one page at `path` with a real router and store; other routes are empty stand-ins. */
-export async function mountPage(page: Component, path: string, at = path.split('?')[0] ?? path) {
+/**
+ * Mounts one page at `path` with a real router and store; other routes are empty stand-ins. `stubs`
+ * replaces child components (maps need WebGL, which jsdom lacks).
+ */
+export async function mountPage(page: Component, path: string, at = path.split('?')[0] ?? path, stubs: Record<string, boolean | Component> = {}) {
   const pinia = createPinia();
   setActivePinia(pinia);
   const stub = { template: '<p>other page</p>' };
@@ -18,7 +21,7 @@ export async function mountPage(page: Component, path: string, at = path.split('
   });
   await router.push(path);
   await router.isReady();
-  const wrapper = mount(page, { global: { plugins: [pinia, router] }, attachTo: document.body });
+  const wrapper = mount(page, { global: { plugins: [pinia, router], stubs }, attachTo: document.body });
   return { wrapper, router };
 }
 

@@ -1,0 +1,346 @@
+/**
+ * The booking form of one service: pets, a slot from real availability (or a date range for boarding
+ * and daycare), an optional weekly repeat, where, notes, the price estimate, and the request itself.
+ */
+import { defineStore } from 'pinia';
+import { computed, reactive, ref } from 'vue';
+import {
+  bookingKindFor,
+  dayUnitFor,
+  daysBetween,
+  expandWeeklyRule,
+  locationKindsFor,
+  priceBooking,
+  type Availability,
+  type Booking,
+  type CreateBookingBody,
+  type CreateSeriesBody,
+  type LocationKind,
+  type PriceBreakdown,
+  type SeriesResponse,
+  type WeeklyRule,
+} from '@walkydoggy/shared';
+import { bookingsApi, newIdempotencyKey, seriesApi } from '../api/bookings';
+import { businessesApi, servicesApi, type Business, type Service } from '../api/businesses';
+import { petsApi, type Pet } from '../api/pets';
+import { addDays, localDate, todayIn, weekdayOf } from '../lib/time';
+
+/** Days of availability asked for at once (the API allows 31). */
+export const AVAILABILITY_WINDOW_DAYS = 28;
+export const DURATION_CHOICES = [30, 45, 60, 90, 120, 180, 240, 360, 480] as const;
+
+export type SlotOption = { startsAt: string; endsAt: string; workerIds: string[] };
+export type BookingOutcome = { kind: 'booking'; booking: Booking } | { kind: 'series'; result: SeriesResponse };
+export type PetChoice = { pet: Pet; missingVaccinations: string[] };
+
+/** The slots of a slot availability by local date, merged over workers (or only `workerId`'s), in time order. */
+export function slotsByDate(availability: Availability | null, workerId = ''): Map<string, SlotOption[]> {
+  const days = new Map<string, SlotOption[]>();
+  if (!availability || availability.kind !== 'slot') return days;
+  const byStart = new Map<string, SlotOption>();
+  for (const worker of availability.workers) {
+    if (workerId && worker.workerId !== workerId) continue;
+    for (const slot of worker.slots) {
+      const known = byStart.get(slot.startsAt);
+      if (known) known.workerIds.push(worker.workerId);
+      else byStart.set(slot.startsAt, { startsAt: slot.startsAt, endsAt: slot.endsAt, workerIds: [worker.workerId] });
+    }
+  }
+  for (const option of [...byStart.values()].sort((a, b) => a.startsAt.localeCompare(b.startsAt))) {
+    const date = localDate(option.startsAt, availability.timeZone);
+    const list = days.get(date) ?? [];
+    list.push(option);
+    days.set(date, list);
+  }
+  return days;
+}
+
+/** Required vaccinations a pet lacks, or has expired by `onDate` (the API has the last word). */
+export function missingVaccinations(pet: Pet, required: readonly string[], onDate: string): string[] {
+  return required.filter(
+    (name) => !pet.vaccinations.some((v) => v.name.trim().toLowerCase() === name.trim().toLowerCase() && (v.expiresOn === null || v.expiresOn >= onDate)),
+  );
+}
+
+export const useBookingFlowStore = defineStore('bookingFlow', () => {
+  const service = ref<Service | null>(null);
+  const business = ref<Business | null>(null);
+  const pets = ref<Pet[]>([]);
+  const petIds = ref<string[]>([]);
+  const availability = ref<Availability | null>(null);
+  const windowFrom = ref('');
+  const loadingAvailability = ref(false);
+  const date = ref('');
+  const workerId = ref('');
+  const startsAt = ref('');
+  const durationMinutes = ref<number | null>(null);
+  const startDate = ref('');
+  const endDate = ref('');
+  const repeat = reactive({ enabled: false, byDay: [] as number[], interval: 1, end: 'count' as 'count' | 'until', count: 4, until: '' });
+  const location = reactive({
+    kind: 'owner_home' as LocationKind,
+    point: null as { lat: number; lng: number } | null,
+    street: '',
+    postalCode: '',
+    city: '',
+  });
+  const notes = ref('');
+  const specialInstructions = ref('');
+  /** The answer that created the last series: its conflicts are not stored anywhere else. */
+  const lastSeries = ref<SeriesResponse | null>(null);
+  let attempt: { body: string; key: string } | null = null;
+
+  const kind = computed(() => (service.value ? bookingKindFor(service.value.type) : 'slot'));
+  const dayUnit = computed(() => (service.value ? dayUnitFor(service.value.type) : null));
+  const timeZone = computed(() => business.value?.timeZone ?? 'UTC');
+  const locationKinds = computed<LocationKind[]>(() => (service.value ? locationKindsFor(service.value.type) : []));
+  const needsPoint = computed(() => location.kind !== 'business');
+  const today = computed(() => todayIn(timeZone.value));
+
+  /** The date the price and vaccinations are judged on: the (first) day of the booking. */
+  const bookingDate = computed(() => (kind.value === 'day' ? startDate.value : date.value) || today.value);
+  const petChoices = computed<PetChoice[]>(() =>
+    pets.value
+      .filter((p) => p.status === 'active' && (service.value?.petTypes ?? []).includes(p.species))
+      .map((pet) => ({ pet, missingVaccinations: missingVaccinations(pet, service.value?.requiredVaccinations ?? [], bookingDate.value) })),
+  );
+  const petCount = computed(() => Math.max(1, petIds.value.length));
+
+  const workers = computed(() => (availability.value?.kind === 'slot' ? availability.value.workers : []));
+  const slotDays = computed(() => slotsByDate(availability.value, workerId.value));
+  const availableDates = computed(() => [...slotDays.value.keys()]);
+  const slotsOfDay = computed(() => slotDays.value.get(date.value) ?? []);
+  const selectedSlot = computed(() => slotsOfDay.value.find((s) => s.startsAt === startsAt.value) ?? null);
+  const days = computed(() => (availability.value?.kind === 'day' ? availability.value.days : []));
+
+  /** Nights of boarding (the check-out day is not one) or days of daycare (both ends count). */
+  const units = computed(() => {
+    if (kind.value !== 'day' || !startDate.value || !endDate.value) return 0;
+    const span = daysBetween(startDate.value, endDate.value);
+    return dayUnit.value === 'night' ? span : span + 1;
+  });
+  /** The dates a day booking occupies, to check them against what is open and left. */
+  const occupiedDates = computed(() => Array.from({ length: Math.max(0, units.value) }, (_, i) => addDays(startDate.value, i)));
+  const dayProblem = computed(() => {
+    if (kind.value !== 'day' || !startDate.value || !endDate.value) return '';
+    if (units.value < 1) return dayUnit.value === 'night' ? 'Check-out must be after check-in.' : 'The last day cannot be before the first.';
+    for (const d of occupiedDates.value) {
+      const info = days.value.find((x) => x.date === d);
+      if (!info) continue; // outside the loaded window: the API checks it
+      if (!info.open) return `The business is closed on ${d}.`;
+      if (info.remaining < petCount.value) return `Only ${info.remaining} ${info.remaining === 1 ? 'place is' : 'places are'} left on ${d}.`;
+    }
+    return '';
+  });
+
+  const rule = computed<WeeklyRule>(() => ({
+    byDay: [...repeat.byDay].sort((a, b) => a - b),
+    interval: repeat.interval,
+    ...(repeat.end === 'count' ? { count: repeat.count } : { until: repeat.until }),
+  }));
+  const occurrences = computed<string[]>(() => {
+    if (!repeat.enabled || !date.value || !repeat.byDay.length) return [];
+    if (repeat.end === 'until' && !repeat.until) return [];
+    try {
+      return expandWeeklyRule(rule.value, date.value);
+    } catch {
+      return [];
+    }
+  });
+
+  const estimate = computed<PriceBreakdown | null>(() => {
+    const s = service.value;
+    if (!s) return null;
+    if (kind.value === 'day' && units.value < 1) return null;
+    try {
+      return priceBooking({
+        service: {
+          priceMinor: s.price.amountMinor,
+          currency: s.price.currency,
+          priceType: s.priceType,
+          additionalPetPriceMinor: s.additionalPetPriceMinor ?? 0,
+          durationMinutes: s.durationMinutes,
+        },
+        pets: petCount.value,
+        ...(s.priceType === 'per_hour' ? { durationMinutes: durationMinutes.value ?? s.durationMinutes ?? 60 } : {}),
+        ...(dayUnit.value === 'night' ? { nights: units.value } : dayUnit.value === 'day' ? { days: units.value } : {}),
+      });
+    } catch {
+      return null;
+    }
+  });
+
+  function reset() {
+    Object.assign(repeat, { enabled: false, byDay: [], interval: 1, end: 'count', count: 4, until: '' });
+    Object.assign(location, { kind: 'owner_home', point: null, street: '', postalCode: '', city: '' });
+    petIds.value = [];
+    availability.value = null;
+    date.value = workerId.value = startsAt.value = startDate.value = endDate.value = notes.value = specialInstructions.value = '';
+    durationMinutes.value = null;
+    attempt = null;
+  }
+
+  async function load(serviceId: string): Promise<void> {
+    reset();
+    service.value = (await servicesApi.get(serviceId)).data;
+    const [biz, mine] = await Promise.all([businessesApi.get(service.value.businessId), petsApi.list('active')]);
+    business.value = biz.data;
+    pets.value = mine.data ?? [];
+    const first = petChoices.value[0];
+    if (petChoices.value.length === 1 && first) petIds.value = [first.pet.id];
+    location.kind = locationKinds.value[0] ?? 'owner_home';
+    durationMinutes.value = service.value.priceType === 'per_hour' ? (service.value.durationMinutes ?? 60) : null;
+    await loadAvailability(today.value);
+  }
+
+  /** Loads AVAILABILITY_WINDOW_DAYS days from `from` and keeps the choices that are still offered. */
+  async function loadAvailability(from: string = windowFrom.value || today.value): Promise<void> {
+    if (!service.value) return;
+    loadingAvailability.value = true;
+    try {
+      const { data } = await bookingsApi.availability(service.value.id, from, addDays(from, AVAILABILITY_WINDOW_DAYS - 1), petCount.value);
+      availability.value = data;
+      windowFrom.value = from;
+      if (workerId.value && !workers.value.some((w) => w.workerId === workerId.value)) workerId.value = '';
+      if (kind.value === 'slot') {
+        if (!slotDays.value.has(date.value)) date.value = availableDates.value[0] ?? '';
+        if (!slotsOfDay.value.some((s) => s.startsAt === startsAt.value)) startsAt.value = '';
+      } else if (!startDate.value) {
+        const firstOpen = days.value.find((d) => d.open && d.remaining >= petCount.value);
+        if (firstOpen) {
+          startDate.value = firstOpen.date;
+          endDate.value = dayUnit.value === 'night' ? addDays(firstOpen.date, 1) : firstOpen.date;
+        }
+      }
+    } finally {
+      loadingAvailability.value = false;
+    }
+  }
+
+  function chooseDate(value: string) {
+    date.value = value;
+    if (!slotsOfDay.value.some((s) => s.startsAt === startsAt.value)) startsAt.value = '';
+    if (repeat.enabled && value && !repeat.byDay.length) repeat.byDay = [weekdayOf(value)];
+  }
+
+  function chooseWorker(value: string) {
+    workerId.value = value;
+    if (!slotDays.value.has(date.value)) date.value = availableDates.value[0] ?? '';
+    if (!slotsOfDay.value.some((s) => s.startsAt === startsAt.value)) startsAt.value = '';
+  }
+
+  function setRepeat(enabled: boolean) {
+    repeat.enabled = enabled;
+    if (enabled && !repeat.byDay.length && date.value) repeat.byDay = [weekdayOf(date.value)];
+  }
+
+  /** What is missing before the request can be sent, per field; empty when it can. */
+  function problems(): Record<string, string> {
+    const errors: Record<string, string> = {};
+    if (!petIds.value.length) errors.petIds = 'Choose at least one pet.';
+    else if (service.value && petIds.value.length > service.value.maxPets)
+      errors.petIds = `This service takes at most ${service.value.maxPets} ${service.value.maxPets === 1 ? 'pet' : 'pets'}.`;
+    if (kind.value === 'slot' && !startsAt.value) errors.startsAt = 'Choose a time.';
+    if (kind.value === 'day') {
+      if (!startDate.value) errors.startDate = 'Choose the first day.';
+      if (!endDate.value) errors.endDate = 'Choose the last day.';
+      else if (dayProblem.value) errors.endDate = dayProblem.value;
+    }
+    if (needsPoint.value && !location.point) errors.location = 'Click the map where the service should take place.';
+    if (repeat.enabled) {
+      if (!repeat.byDay.length) errors['rule.byDay'] = 'Choose at least one weekday.';
+      if (repeat.end === 'until' && !repeat.until) errors['rule.until'] = 'Choose the last date.';
+      else if (repeat.end === 'until' && repeat.until < date.value) errors['rule.until'] = 'The last date cannot be before the first.';
+      if (repeat.end === 'count' && (!Number.isInteger(repeat.count) || repeat.count < 1 || repeat.count > 52))
+        errors['rule.count'] = 'Between 1 and 52 times.';
+    }
+    return errors;
+  }
+
+  function body(): CreateBookingBody {
+    const s = service.value!;
+    const address = { street: location.street.trim() || null, postalCode: location.postalCode.trim() || null, city: location.city.trim() || null };
+    const hasAddress = Object.values(address).some((v) => v !== null);
+    return {
+      serviceId: s.id,
+      petIds: [...petIds.value],
+      ...(kind.value === 'slot' ? { startsAt: startsAt.value } : { startDate: startDate.value, endDate: endDate.value }),
+      ...(s.priceType === 'per_hour' && kind.value === 'slot' && durationMinutes.value ? { durationMinutes: durationMinutes.value } : {}),
+      ...(workerId.value && kind.value === 'slot' ? { workerId: workerId.value } : {}),
+      location:
+        location.kind === 'business'
+          ? { kind: 'business' }
+          : { kind: location.kind, lat: location.point!.lat, lng: location.point!.lng, ...(hasAddress ? { address } : {}) },
+      ...(notes.value.trim() ? { notes: notes.value.trim() } : {}),
+      ...(specialInstructions.value.trim() ? { specialInstructions: specialInstructions.value.trim() } : {}),
+    };
+  }
+
+  /**
+   * Sends the request. A retry of the same request (same body) re-sends its Idempotency-Key, so a
+   * lost answer never books twice; any change makes it a new request with a new key.
+   */
+  async function submit(): Promise<BookingOutcome> {
+    const keyFor = (payload: unknown) => {
+      const text = JSON.stringify(payload);
+      if (!attempt || attempt.body !== text) attempt = { body: text, key: newIdempotencyKey() };
+      return attempt.key;
+    };
+    if (repeat.enabled && kind.value === 'slot') {
+      // A series is a slot booking plus its rule; boarding and daycare never repeat.
+      const { startDate: _startDate, endDate: _endDate, ...slot } = body();
+      const payload: CreateSeriesBody = { ...slot, startsAt: startsAt.value, rule: rule.value };
+      lastSeries.value = (await seriesApi.create(payload, keyFor(payload))).data;
+      return { kind: 'series', result: lastSeries.value };
+    }
+    const payload = body();
+    return { kind: 'booking', booking: (await bookingsApi.create(payload, keyFor(payload))).data };
+  }
+
+  return {
+    service,
+    business,
+    pets,
+    petIds,
+    availability,
+    windowFrom,
+    loadingAvailability,
+    date,
+    workerId,
+    startsAt,
+    durationMinutes,
+    startDate,
+    endDate,
+    repeat,
+    location,
+    notes,
+    specialInstructions,
+    lastSeries,
+    kind,
+    dayUnit,
+    timeZone,
+    locationKinds,
+    needsPoint,
+    today,
+    petChoices,
+    petCount,
+    workers,
+    availableDates,
+    slotsOfDay,
+    selectedSlot,
+    days,
+    units,
+    dayProblem,
+    rule,
+    occurrences,
+    estimate,
+    load,
+    loadAvailability,
+    chooseDate,
+    chooseWorker,
+    setRepeat,
+    problems,
+    body,
+    submit,
+  };
+});
