@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, inArray, lt, ne } from 'drizzle-orm';
-import { ACTIVE_BOOKING_STATUSES, bookings, businesses, serviceWorkers, users, workers, workerTimeOff } from '@walkydoggy/shared/db';
+import { and, asc, eq, gt, inArray, isNull, lt, ne, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { ACTIVE_BOOKING_STATUSES, bookings, businesses, serviceWorkers, services, users, workers, workerTimeOff } from '@walkydoggy/shared/db';
 import type { Executor } from '../../platform/db.js';
 
 /*
@@ -7,24 +8,50 @@ import type { Executor } from '../../platform/db.js';
  * transaction; none of them decides visibility (the service does, with the catalog's queries).
  */
 
+const businessRulesColumns = {
+  id: businesses.id,
+  timeZone: businesses.timeZone,
+  operatingHours: businesses.operatingHours,
+  closedDates: businesses.closedDates,
+  travelBufferMinutes: businesses.travelBufferMinutes,
+  dailyCapacity: businesses.dailyCapacity,
+};
+
 export async function findBusinessRules(exec: Executor, businessId: string) {
-  const [row] = await exec
-    .select({
-      id: businesses.id,
-      timeZone: businesses.timeZone,
-      operatingHours: businesses.operatingHours,
-      closedDates: businesses.closedDates,
-      travelBufferMinutes: businesses.travelBufferMinutes,
-      dailyCapacity: businesses.dailyCapacity,
-    })
-    .from(businesses)
-    .where(eq(businesses.id, businessId));
+  const [row] = await exec.select(businessRulesColumns).from(businesses).where(eq(businesses.id, businessId));
   return row;
 }
 
-/** Active workers of the business (optionally just one), oldest first, with their names. */
-export function activeWorkersOf(exec: Executor, businessId: string, workerId?: string) {
-  return exec
+/** The rules of the business offering a (not deleted) service. */
+export async function findServiceBusinessRules(exec: Executor, serviceId: string) {
+  const [row] = await exec
+    .select(businessRulesColumns)
+    .from(services)
+    .innerJoin(businesses, eq(businesses.id, services.businessId))
+    .where(and(eq(services.id, serviceId), isNull(services.deletedAt)));
+  return row;
+}
+
+/** An instant as epoch milliseconds, which survives the trip through JSON as it is. */
+const epochMs = (column: AnyPgColumn) => sql`floor(extract(epoch from ${column}) * 1000)::float8`;
+/** Rows of a correlated subquery as a JSON array of [start, end] epoch-millisecond pairs. */
+const periods = (start: AnyPgColumn, end: AnyPgColumn, from: SQL, where: SQL | undefined) =>
+  sql<[number, number][]>`coalesce((select json_agg(json_build_array(${epochMs(start)}, ${epochMs(end)})) from ${from} where ${where}), '[]'::json)`;
+
+/**
+ * The active workers who perform a service (the ones it lists, or every one of the business when it
+ * lists none), optionally just one, oldest first, each with the time off and the active bookings
+ * (but `excludeBookingId`, the one being moved) that hold time in [from, to). One statement: booking
+ * creation runs it inside its transaction for every request.
+ */
+export async function performerCalendars(
+  exec: Executor,
+  a: { businessId: string; serviceId: string; from: Date; to: Date; workerId?: string | undefined; excludeBookingId?: string | undefined },
+) {
+  const from = sql`${a.from.toISOString()}::timestamptz`;
+  const to = sql`${a.to.toISOString()}::timestamptz`;
+  const listing = sql`select 1 from ${serviceWorkers} where ${serviceWorkers.serviceId} = ${a.serviceId}`;
+  const rows = await exec
     .select({
       id: workers.id,
       status: workers.status,
@@ -32,46 +59,42 @@ export function activeWorkersOf(exec: Executor, businessId: string, workerId?: s
       photoMediaId: workers.photoMediaId,
       firstName: users.firstName,
       lastName: users.lastName,
+      timeOff: periods(
+        workerTimeOff.startsAt,
+        workerTimeOff.endsAt,
+        sql`${workerTimeOff}`,
+        sql`${workerTimeOff.workerId} = ${workers.id} and ${workerTimeOff.startsAt} < ${to} and ${workerTimeOff.endsAt} > ${from}`,
+      ),
+      holds: periods(
+        bookings.startsAt,
+        bookings.blockedUntil,
+        sql`${bookings}`,
+        and(
+          sql`${bookings.workerId} = ${workers.id}`,
+          inArray(bookings.status, [...ACTIVE_BOOKING_STATUSES]),
+          sql`${bookings.startsAt} < ${to} and ${bookings.blockedUntil} > ${from}`,
+          a.excludeBookingId ? ne(bookings.id, a.excludeBookingId) : undefined,
+        ),
+      ),
     })
     .from(workers)
     .innerJoin(users, eq(users.id, workers.userId))
-    .where(and(eq(workers.businessId, businessId), eq(workers.status, 'active'), workerId ? eq(workers.id, workerId) : undefined))
-    .orderBy(asc(workers.createdAt), asc(workers.id));
-}
-export type AvailabilityWorkerRow = Awaited<ReturnType<typeof activeWorkersOf>>[number];
-
-/** The workers a service lists (none: every worker of the business performs it). */
-export async function listedWorkerIds(exec: Executor, serviceId: string): Promise<string[]> {
-  const rows = await exec.select({ workerId: serviceWorkers.workerId }).from(serviceWorkers).where(eq(serviceWorkers.serviceId, serviceId));
-  return rows.map((r) => r.workerId);
-}
-
-/** Time off of these workers overlapping [from, to). */
-export function timeOffBetween(exec: Executor, workerIds: string[], from: Date, to: Date) {
-  if (!workerIds.length) return Promise.resolve([]);
-  return exec
-    .select({ workerId: workerTimeOff.workerId, startsAt: workerTimeOff.startsAt, endsAt: workerTimeOff.endsAt })
-    .from(workerTimeOff)
-    .where(and(inArray(workerTimeOff.workerId, workerIds), lt(workerTimeOff.startsAt, to), gt(workerTimeOff.endsAt, from)));
-}
-
-/** Active bookings of these workers holding time in [from, to), but `excludeBookingId` (the one being moved). */
-export async function workerHoldsBetween(exec: Executor, workerIds: string[], from: Date, to: Date, excludeBookingId?: string) {
-  if (!workerIds.length) return [];
-  const rows = await exec
-    .select({ workerId: bookings.workerId, startsAt: bookings.startsAt, blockedUntil: bookings.blockedUntil })
-    .from(bookings)
     .where(
       and(
-        inArray(bookings.workerId, workerIds),
-        inArray(bookings.status, [...ACTIVE_BOOKING_STATUSES]),
-        lt(bookings.startsAt, to),
-        gt(bookings.blockedUntil, from),
-        excludeBookingId ? ne(bookings.id, excludeBookingId) : undefined,
+        eq(workers.businessId, a.businessId),
+        eq(workers.status, 'active'),
+        a.workerId ? eq(workers.id, a.workerId) : undefined,
+        sql`(not exists (${listing}) or exists (${listing} and ${serviceWorkers.workerId} = ${workers.id}))`,
       ),
-    );
-  return rows.map((r) => ({ ...r, workerId: r.workerId! }));
+    )
+    .orderBy(asc(workers.createdAt), asc(workers.id));
+  return rows.map(({ timeOff, holds, ...row }) => ({
+    ...row,
+    timeOff: timeOff.map(([start, end]) => ({ startsAt: new Date(start), endsAt: new Date(end) })),
+    holds: holds.map(([start, end]) => ({ startsAt: new Date(start), blockedUntil: new Date(end) })),
+  }));
 }
+export type PerformerCalendar = Awaited<ReturnType<typeof performerCalendars>>[number];
 
 /** Active day bookings of the business occupying a date of [startDate, endDate), but `excludeBookingId`. */
 export async function dayBookingsBetween(exec: Executor, businessId: string, startDate: string, endDate: string, excludeBookingId?: string) {

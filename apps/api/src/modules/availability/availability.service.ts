@@ -10,7 +10,7 @@ import { findService } from '../services/services.queries.js';
 import * as q from './availability.queries.js';
 import { dayStatuses, type DayStatus } from './days.js';
 import { addDays, localDateOf, MINUTE_MS, startOfLocalDate, zoneOf } from './local-time.js';
-import { byDayLoad, DEFAULT_DURATION_MINUTES, performersOf, slotOffered, workerSlots, type BusinessRules, type WorkerCalendar } from './slots.js';
+import { byDayLoad, DEFAULT_DURATION_MINUTES, workersOffering, workerSlots, type BusinessRules, type WorkerCalendar } from './slots.js';
 
 export type AvailabilityResponse = Availability;
 type Deps = Pick<Platform, 'db' | 'clock'>;
@@ -26,26 +26,22 @@ export function createAvailability(p: Deps) {
     business: BusinessRules & { id: string },
     serviceId: string,
     range: { from: string; to: string; durationMinutes: number },
-    opts: { workerId?: string; excludeBookingId?: string } = {},
+    opts: { workerId?: string | undefined; excludeBookingId?: string | undefined } = {},
   ) {
     const zone = zoneOf(business.timeZone);
-    const start = new Date(startOfLocalDate(zone, range.from));
-    const end = new Date(startOfLocalDate(zone, addDays(range.to, 1)) + (range.durationMinutes + business.travelBufferMinutes) * MINUTE_MS);
-    const performers = performersOf(await q.activeWorkersOf(exec, business.id, opts.workerId), await q.listedWorkerIds(exec, serviceId));
-    const ids = performers.map((w) => w.id);
-    const timeOff = await q.timeOffBetween(exec, ids, start, end);
-    const holds = await q.workerHoldsBetween(exec, ids, start, end, opts.excludeBookingId);
-    const workers = performers.map((row) => ({
+    const rows = await q.performerCalendars(exec, {
+      businessId: business.id,
+      serviceId,
+      from: new Date(startOfLocalDate(zone, range.from)),
+      to: new Date(startOfLocalDate(zone, addDays(range.to, 1)) + (range.durationMinutes + business.travelBufferMinutes) * MINUTE_MS),
+      workerId: opts.workerId,
+      excludeBookingId: opts.excludeBookingId,
+    });
+    const workers = rows.map(({ timeOff, holds, ...row }) => ({
       row,
-      calendar: {
-        id: row.id,
-        status: row.status,
-        weeklyAvailability: row.weeklyAvailability,
-        timeOff: timeOff.filter((t) => t.workerId === row.id),
-        bookings: holds.filter((b) => b.workerId === row.id),
-      } satisfies WorkerCalendar,
+      calendar: { id: row.id, status: row.status, weeklyAvailability: row.weeklyAvailability, timeOff, bookings: holds } satisfies WorkerCalendar,
     }));
-    return { workers, holds };
+    return { workers, holds: rows.flatMap((r) => r.holds.map((h) => ({ ...h, workerId: r.id }))) };
   }
 
   async function forService(viewer: Actor | null, serviceId: string, query: AvailabilityQuery): Promise<AvailabilityResponse> {
@@ -98,23 +94,35 @@ export function createAvailability(p: Deps) {
    */
   async function freeWorkers(
     exec: Executor,
-    args: { serviceId: string; startsAt: Date; durationMinutes: number; workerId?: string; excludeBookingId?: string },
+    args: {
+      serviceId: string;
+      startsAt: Date;
+      durationMinutes: number;
+      workerId?: string;
+      excludeBookingId?: string;
+      /** The rules of the service's business when the caller has read them already. */
+      business?: BusinessRules & { id: string };
+    },
   ): Promise<string[]> {
-    const service = await findService(exec, args.serviceId);
-    const business = service && (await q.findBusinessRules(exec, service.businessId));
-    if (!service || !business) return [];
+    const business = args.business ?? (await q.findServiceBusinessRules(exec, args.serviceId));
+    if (!business) return [];
     const date = localDateOf(zoneOf(business.timeZone), args.startsAt.getTime());
     const { workers, holds } = await calendars(
       exec,
       business,
-      service.id,
+      args.serviceId,
       { from: date, to: date, durationMinutes: args.durationMinutes },
       { workerId: args.workerId, excludeBookingId: args.excludeBookingId },
     );
-    const now = p.clock.now();
-    const free = workers.filter((w) => slotOffered({ business, worker: w.calendar, startsAt: args.startsAt, durationMinutes: args.durationMinutes, now }));
+    const free = workersOffering({
+      business,
+      workers: workers.map((w) => w.calendar),
+      startsAt: args.startsAt,
+      durationMinutes: args.durationMinutes,
+      now: p.clock.now(),
+    });
     return byDayLoad(
-      free.map((w) => w.row.id),
+      free.map((w) => w.id),
       holds,
       business.timeZone,
       date,

@@ -88,6 +88,26 @@ function alignUp(zone: IANAZone, t: number): number {
   }
 }
 
+/** Closed dates among `dates` and the day after the last, as spans of whole local days. */
+function closedSpans(zone: IANAZone, closedDates: readonly string[], dates: string[]): Span[] {
+  const last = addDays(dates[dates.length - 1]!, 1);
+  return normalize(
+    closedDates.filter((d) => d >= dates[0]! && d <= last).map((d): Span => [startOfLocalDate(zone, d), startOfLocalDate(zone, addDays(d, 1))]),
+  );
+}
+
+/** Time off and, widened by the travel buffer before each, the worker's bookings. */
+function busySpans(worker: WorkerCalendar, buffer: number): Span[] {
+  return normalize([
+    ...worker.timeOff.map((t): Span => [t.startsAt.getTime(), t.endsAt.getTime()]),
+    // [s, s + duration + buffer) must not meet [start, blockedUntil): the slot must end a buffer before.
+    ...worker.bookings.map((b): Span => [b.startsAt.getTime() - buffer, b.blockedUntil.getTime()]),
+  ]);
+}
+
+const workerWindows = (worker: WorkerCalendar): Window[] => worker.weeklyAvailability.map((w) => ({ day: w.day, from: w.start, to: w.end }));
+const hoursWindows = (business: BusinessRules): Window[] => business.operatingHours.map((h) => ({ day: h.day, from: h.open, to: h.close }));
+
 /**
  * The worker's slots of `durationMinutes` whose local start date is in [from, to] (dates in the
  * business's time zone): on a 15-minute local boundary, at least an hour after `now`, inside the
@@ -101,27 +121,10 @@ export function workerSlots(args: { business: BusinessRules; worker: WorkerCalen
   const zone = zoneOf(business.timeZone);
   // An overnight window of the day before reaches into `from`.
   const dates = datesBetween(addDays(from, -1), to);
-  const hours = windowSpans(
-    zone,
-    dates,
-    business.operatingHours.map((h) => ({ day: h.day, from: h.open, to: h.close })),
-  );
-  const windows = windowSpans(
-    zone,
-    dates,
-    worker.weeklyAvailability.map((w) => ({ day: w.day, from: w.start, to: w.end })),
-  );
-  const closed = normalize(
-    business.closedDates
-      .filter((d) => d >= dates[0]! && d <= addDays(to, 1))
-      .map((d): Span => [startOfLocalDate(zone, d), startOfLocalDate(zone, addDays(d, 1))]),
-  );
-  const buffer = business.travelBufferMinutes * MINUTE_MS;
-  const busy = normalize([
-    ...worker.timeOff.map((t): Span => [t.startsAt.getTime(), t.endsAt.getTime()]),
-    // [s, s + duration + buffer) must not meet [start, blockedUntil): the slot must end a buffer before.
-    ...worker.bookings.map((b): Span => [b.startsAt.getTime() - buffer, b.blockedUntil.getTime()]),
-  ]);
+  const hours = windowSpans(zone, dates, hoursWindows(business));
+  const windows = windowSpans(zone, dates, workerWindows(worker));
+  const closed = closedSpans(zone, business.closedDates, dates);
+  const busy = busySpans(worker, business.travelBufferMinutes * MINUTE_MS);
   const free = subtract(subtract(intersect(hours, windows), closed), busy);
 
   const duration = args.durationMinutes * MINUTE_MS;
@@ -136,11 +139,64 @@ export function workerSlots(args: { business: BusinessRules; worker: WorkerCalen
   return slots;
 }
 
+/**
+ * Whether stepping from `start` as `workerSlots` does (15 minutes of real time, then up to the next
+ * local boundary) lands on `at`, an instant on a boundary at or after `start`. Without a change of
+ * offset between the two, every boundary is 15 minutes from the next, so it does; an offset that is
+ * not a whole number of steps can put a boundary within 15 minutes of another, which the stepping
+ * then skips. Equal offsets at both ends mean no change in between, as zones do not change twice
+ * within two days (the assumption `firstInstantAt` makes too); otherwise it steps.
+ */
+function reachedByStepping(zone: IANAZone, start: number, at: number): boolean {
+  let s = alignUp(zone, start);
+  const offset = zone.offset(s);
+  if (offset === zone.offset(at) && (offset * MINUTE_MS) % STEP_MS === 0) return true;
+  while (s < at) s = alignUp(zone, s + STEP_MS);
+  return s === at;
+}
+
+/**
+ * The workers of `workers` for whom [startsAt, startsAt + durationMinutes) is one of the slots
+ * `workerSlots` gives for the local date of `startsAt`. Answers the same as looking the slot up in
+ * each worker's whole day, without listing the days: only the free span around the slot is worked
+ * out, the operating hours and closed dates once for all workers and each distinct weekly
+ * availability once.
+ */
+export function workersOffering<W extends WorkerCalendar>(args: {
+  business: BusinessRules;
+  workers: readonly W[];
+  startsAt: Date;
+  durationMinutes: number;
+  now: Date;
+}): W[] {
+  const { business } = args;
+  const zone = zoneOf(business.timeZone);
+  const at = args.startsAt.getTime();
+  const date = localDateOf(zone, at);
+  const first = Math.max(startOfLocalDate(zone, date), args.now.getTime() + MIN_NOTICE_MINUTES * MINUTE_MS);
+  const end = startOfLocalDate(zone, addDays(date, 1));
+  const duration = args.durationMinutes * MINUTE_MS;
+  if (at < first || at >= end || ((wallAt(zone, at) % STEP_MS) + STEP_MS) % STEP_MS !== 0) return [];
+  const dates = [addDays(date, -1), date];
+  // (hours ∩ windows) − closed − busy, as in workerSlots, grouped as ((hours − closed) ∩ windows) − busy.
+  const open = subtract(windowSpans(zone, dates, hoursWindows(business)), closedSpans(zone, business.closedDates, dates));
+  const containing = (spans: readonly Span[]) => spans.find(([a, b]) => a <= at && at < b);
+  if (!containing(open)) return [];
+  const buffer = business.travelBufferMinutes * MINUTE_MS;
+  const byWindows = new Map<string, Span[]>();
+  return args.workers.filter((worker) => {
+    if (worker.status !== 'active') return false;
+    const key = JSON.stringify(worker.weeklyAvailability);
+    let available = byWindows.get(key);
+    if (!available) byWindows.set(key, (available = intersect(open, windowSpans(zone, dates, workerWindows(worker)))));
+    const span = containing(subtract(available, busySpans(worker, buffer)));
+    return span !== undefined && at + duration <= span[1] && reachedByStepping(zone, Math.max(span[0], first), at);
+  });
+}
+
 /** Whether [startsAt, startsAt + duration) is one of the worker's slots. */
 export function slotOffered(args: { business: BusinessRules; worker: WorkerCalendar; startsAt: Date; durationMinutes: number; now: Date }): boolean {
-  const date = localDateOf(zoneOf(args.business.timeZone), args.startsAt.getTime());
-  const at = args.startsAt.getTime();
-  return workerSlots({ ...args, from: date, to: date }).some((s) => s.startsAt.getTime() === at);
+  return workersOffering({ ...args, workers: [args.worker] }).length > 0;
 }
 
 /**
