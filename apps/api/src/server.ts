@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { rowsOf } from './platform/db.js';
 import { describeSeed, seedCity } from './seed/seed-city.js';
+import { seedDemoBookings } from './seed/demo-bookings.js';
 
 const started = Date.now();
 let config: Config;
@@ -61,6 +62,16 @@ if (config.seedDemo && !rowsOf(await app.platform.db.execute(sql`select 1 from u
     passwordHashing: config.passwordHashing,
   });
   app.log.info(`Demo data seeded (SEED_DEMO=false turns this off):\n${describeSeed(result)}`);
+  if (result.demo.accounts.length === 3 && result.businessIds[0]) {
+    // Bookings between the demo sign-ins; a demo without them still works, so a failure only warns.
+    try {
+      const demo = await seedDemoBookings(app, result.businessIds[0]);
+      const lines = demo.bookings.map((b) => `  ${b.number} ${b.status.padEnd(9)} ${b.startsAt}`);
+      app.log.info(`Demo bookings for ${demo.pet}, the demo owner's dog:\n${lines.join('\n') || '  (no free slot found)'}`);
+    } catch (err) {
+      app.log.warn({ err }, 'demo bookings were not created');
+    }
+  }
 }
 
 await app.listen({ host: config.host, port: config.port });

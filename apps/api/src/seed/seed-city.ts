@@ -199,7 +199,9 @@ export async function seedCity(db: Db, storage: Storage | null, opts: SeedOption
     const district = rng.pick(city.districts);
     const at = pointNear(rng, city, city.spreadKm);
     const roll = rng.next();
-    const status = roll < verifiedShare ? 'verified' : roll < verifiedShare + pendingShare ? 'pending' : 'suspended';
+    // The demo business is always listed, whatever the seed.
+    const status =
+      ownerId === demoBusinessOwner ? 'verified' : roll < verifiedShare ? 'verified' : roll < verifiedShare + pendingShare ? 'pending' : 'suspended';
     counts[status]++;
     const hasArea = rng.chance(areaShare);
     if (hasArea) counts.withArea++;
