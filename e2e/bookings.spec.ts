@@ -1,6 +1,8 @@
+import fs from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { apiAs, apiSignIn, eventually, registerVerified, signInThroughForm, type ApiClient } from './support/api.js';
 import { assert, type E2ETest } from './support/harness.js';
+import { waitForMailMatch } from './support/outbox.js';
 import { DEMO } from './support/server.js';
 
 const stamp = Date.now();
@@ -16,11 +18,13 @@ type Service = {
   price: { amountMinor: number };
 };
 type Slot = { startsAt: string; endsAt: string };
+type Payment = { id: string; kind: 'booking' | 'tip'; status: string; amountMinor: number; platformFeeMinor: number; businessPayoutMinor: number };
 type Availability = { kind: 'slot'; workers: { workerId: string; slots: Slot[] }[] };
 type Booking = {
   id: string;
   number: string;
   status: string;
+  business: { name: string };
   startsAt: string;
   price: { totalMinor: number };
   payment: { id: string; status: string; amountMinor: number; refundedMinor: number } | null;
@@ -99,7 +103,7 @@ const berlinDate = (instant: string) => new Intl.DateTimeFormat('en-CA', { timeZ
 
 export const tests: E2ETest[] = [
   {
-    name: 'a pet owner books a walk from real availability, pays in test mode, the business confirms it, and a second booking is cancelled with a partial refund',
+    name: 'a pet owner books a walk from real availability, pays in test mode, moves it to another time, the business confirms it, and a second booking is cancelled with a partial refund',
     async run({ newPage, screenshot, dataDir }) {
       const email = `booker.${stamp}@example.com`;
       const page = await newPage();
@@ -135,6 +139,24 @@ export const tests: E2ETest[] = [
       assert(requested.startsAt === first.startsAt, `the booking starts at ${requested.startsAt}, not the chosen ${first.startsAt}`);
       assert(requested.payment?.status === 'authorized', `the test payment left the payment ${JSON.stringify(requested.payment)}`);
       assert(requested.payment.amountMinor === requested.price.totalMinor, `paid ${requested.payment.amountMinor} of ${requested.price.totalMinor}`);
+
+      // While it waits, the owner moves it to another free time of the form's picker; the price and the reservation stay.
+      await page.goto(`/bookings/${bookingId}`);
+      await page.getByRole('link', { name: 'Change booking' }).click();
+      await page.getByRole('heading', { name: `Change booking ${requested.number}` }).waitFor();
+      const newSlot = page.locator('input[name="slot"]').first();
+      const movedTo = await newSlot.getAttribute('value');
+      assert(movedTo && movedTo !== first.startsAt, `the change form offers ${movedTo} as a new time`);
+      await newSlot.check();
+      await page.getByLabel('Special instructions').fill('Bello pulls on the lead near cats and squirrels.');
+      await page.getByText(`The price stays ${euros(requested.price.totalMinor)}`).waitFor();
+      await screenshot(page, '42-change-booking');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByText('Your changes are saved.').waitFor();
+      const { data: moved } = await owner.get<Booking & { specialInstructions: string | null }>(`/v1/bookings/${bookingId}`);
+      assert(moved.startsAt === movedTo, `after the change the booking starts at ${moved.startsAt}, not ${movedTo}`);
+      assert(moved.specialInstructions === 'Bello pulls on the lead near cats and squirrels.', `instructions: ${moved.specialInstructions}`);
+      assert(moved.payment?.status === 'authorized', `an unchanged price keeps the reservation, but the payment is ${JSON.stringify(moved.payment)}`);
 
       // 2. The business confirms it in its bookings list; the payment is captured.
       const businessPage = await newPage();
@@ -203,7 +225,7 @@ export const tests: E2ETest[] = [
     },
   },
   {
-    name: 'a worker starts and completes a booked walk with notes, and the business sees its earnings and sets up payouts in test mode',
+    name: 'a worker completes a booked walk with notes, the owner tips and opens the invoice (also from the receipt mail, signed out), and the business sees its earnings and sets up payouts',
     async run({ newPage, screenshot, dataDir }) {
       const email = `regular.${stamp}@example.com`;
       const ownerPage = await newPage();
@@ -253,6 +275,47 @@ export const tests: E2ETest[] = [
       const { data: done } = await owner.get<Booking & { completionNotes: string | null }>(`/v1/bookings/${job.id}`);
       assert(done.status === 'completed', `the job is ${done.status} after completing`);
       assert(done.completionNotes === 'An hour in the park; Fido drank well and met two friends.', `notes: ${done.completionNotes}`);
+
+      // The owner tips from the booking page (test mode): all of it goes to the business, at once.
+      await ownerPage.goto(`/bookings/${job.id}`);
+      await ownerPage.getByRole('heading', { name: `${service.name} · ${job.number}` }).waitFor();
+      const tipSection = ownerPage.locator('section.tip');
+      await tipSection.getByText(`100 % goes to ${job.business.name}`).waitFor();
+      await tipSection.getByRole('button', { name: `Tip ${job.business.name}` }).click();
+      await tipSection.getByLabel(euros(500)).check();
+      await tipSection.getByRole('button', { name: 'Continue' }).click();
+      await tipSection.getByText('TEST MODE', { exact: true }).waitFor();
+      await tipSection.getByRole('button', { name: `Confirm test tip of ${euros(500)}` }).click();
+      await tipSection.getByText(`Thank you! ${euros(500)} goes to ${job.business.name}.`).waitFor();
+      await tipSection.getByText(`You tipped ${euros(500)}.`).waitFor();
+      await screenshot(ownerPage, '40-tip-thanks');
+      const { data: paymentsOfJob } = await owner.get<Payment[]>(`/v1/payments?bookingId=${job.id}`);
+      const tip = paymentsOfJob.find((p) => p.kind === 'tip');
+      assert(tip?.status === 'succeeded', `the tip is ${JSON.stringify(tip)}`);
+      assert(tip.amountMinor === 500 && tip.platformFeeMinor === 0 && tip.businessPayoutMinor === 500, `the tip's split: ${JSON.stringify(tip)}`);
+
+      // Its invoice, from the booking page: the API's document in the page, and as a PDF.
+      await ownerPage.getByRole('link', { name: `Invoice of the tip ${euros(500)}` }).click();
+      await ownerPage.waitForURL(`**/payments/${tip.id}/invoice`);
+      const invoice = ownerPage.frameLocator(`iframe[title="Invoice for booking ${job.number}"]`);
+      await invoice.getByText(`Booking ${job.number}`).waitFor();
+      await invoice.getByText(`Tip for ${job.business.name}`).waitFor();
+      await screenshot(ownerPage, '41-tip-invoice');
+      const [pdf] = await Promise.all([ownerPage.waitForEvent('download'), ownerPage.getByRole('button', { name: 'Download PDF' }).click()]);
+      assert(/^INV-WD-[A-Z0-9-]+-TIP-[A-Z0-9]+\.pdf$/.test(pdf.suggestedFilename()), `the PDF is named ${pdf.suggestedFilename()}`);
+      const pdfBytes = await fs.readFile((await pdf.path())!);
+      assert(pdfBytes.subarray(0, 5).toString() === '%PDF-', `the download is not a PDF: ${pdfBytes.subarray(0, 16).toString()}`);
+
+      // The receipt mail's link works for a reader who is signed out: sign in, then straight to the invoice.
+      const invoiceLink = await waitForMailMatch(dataDir, email, new RegExp(`https?://[^\\s"'<>]+/payments/${tip.id}/invoice`), 'the tip invoice link');
+      const reader = await newPage();
+      await reader.goto(invoiceLink);
+      await reader.waitForURL((url) => url.pathname === '/signin' && url.searchParams.get('redirect') === `/payments/${tip.id}/invoice`);
+      await reader.getByLabel('E-mail', { exact: true }).fill(email);
+      await reader.getByLabel('Password', { exact: true }).fill(password);
+      await reader.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await reader.waitForURL(`**/payments/${tip.id}/invoice`);
+      await reader.frameLocator('iframe').getByText(`Booking ${job.number}`).waitFor();
 
       // The business reads its earnings and sets up payouts with the simulated provider.
       const owned = await newPage();

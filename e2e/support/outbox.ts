@@ -23,9 +23,14 @@ export function readableMail(eml: string): string {
  * (like `/verify-email`) and returns that link. Mail is sent by a background job, so it is polled.
  */
 export async function waitForMailLink(dataDir: string, to: string, linkPath: string, timeoutMs = 30_000): Promise<string> {
+  const pattern = new RegExp(`https?://[^\\s"'<>]+${escapeRegExp(linkPath)}\\?token=[A-Za-z0-9_.~%-]+`);
+  return waitForMailMatch(dataDir, to, pattern, `a ${linkPath} link`, timeoutMs);
+}
+
+/** Like waitForMailLink, for any link (or text) `pattern` finds in a mail to `to`; returns the match. */
+export async function waitForMailMatch(dataDir: string, to: string, pattern: RegExp, what: string, timeoutMs = 30_000): Promise<string> {
   const outbox = path.join(dataDir, 'outbox');
   const safeTo = to.replace(/[^a-zA-Z0-9@._-]/g, '_');
-  const pattern = new RegExp(`https?://[^\\s"'<>]+${linkPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\?token=[A-Za-z0-9_.~%-]+`);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const files = (await fs.readdir(outbox).catch(() => [] as string[]))
@@ -34,10 +39,13 @@ export async function waitForMailLink(dataDir: string, to: string, linkPath: str
       .reverse();
     for (const file of files) {
       const text = readableMail(await fs.readFile(path.join(outbox, file), 'utf8'));
-      const link = pattern.exec(text)?.[0];
-      if (link) return link.replace(/&amp;/g, '&');
+      const found = pattern.exec(text)?.[0];
+      if (found) return found.replace(/&amp;/g, '&');
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`No mail to ${to} with a ${linkPath} link arrived in ${outbox} within ${timeoutMs / 1000} s`);
+  throw new Error(`No mail to ${to} with ${what} arrived in ${outbox} within ${timeoutMs / 1000} s`);
 }
+
+/** `text` as a regular expression that matches it literally. */
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

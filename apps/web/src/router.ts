@@ -81,6 +81,19 @@ export const routes: RouteRecordRaw[] = [
     meta: { requiresAuth: true, roles: ['pet_owner'], title: 'Booking requested' },
   },
   {
+    path: '/bookings/:id/edit',
+    name: 'booking-edit',
+    component: () => import('./pages/EditBookingPage.vue'),
+    meta: { requiresAuth: true, roles: ['pet_owner'], title: 'Change your booking' },
+  },
+  {
+    // Receipt mails link here; a signed-out reader signs in first and is brought back (see the guard below).
+    path: '/payments/:id/invoice',
+    name: 'invoice',
+    component: () => import('./pages/InvoicePage.vue'),
+    meta: { requiresAuth: true, title: 'Invoice' },
+  },
+  {
     path: '/business',
     name: 'business-dashboard',
     component: () => import('./pages/BusinessDashboardPage.vue'),
@@ -122,6 +135,12 @@ export const routes: RouteRecordRaw[] = [
     name: 'admin-businesses',
     component: () => import('./pages/AdminBusinessesPage.vue'),
     meta: { requiresAuth: true, roles: ['admin'], title: 'Verify businesses' },
+  },
+  {
+    path: '/admin/bookings',
+    name: 'admin-bookings',
+    component: () => import('./pages/AdminBookingsPage.vue'),
+    meta: { requiresAuth: true, roles: ['admin'], title: 'All bookings' },
   },
   {
     path: '/admin/settings',

@@ -53,7 +53,9 @@ export const bookingsApi = {
   decline: (id: string, reason?: string) => api.post<Booking>(`/bookings/${id}/decline`, reason ? { reason } : {}),
   start: (id: string) => api.post<Booking>(`/bookings/${id}/start`),
   complete: (id: string, notes?: string) => api.post<Booking>(`/bookings/${id}/complete`, notes ? { notes } : {}),
-  cancel: (id: string, reason: string) => api.post<Booking>(`/bookings/${id}/cancel`, { reason }),
+  /** `refundPercent` is an admin's override of the refund policy; the API refuses it from anyone else. */
+  cancel: (id: string, reason: string, refundPercent?: number) =>
+    api.post<Booking>(`/bookings/${id}/cancel`, refundPercent === undefined ? { reason } : { reason, refundPercent }),
   cancellationPreview: (id: string) => api.get<CancellationPreview>(`/bookings/${id}/cancellation-preview`),
   availability: (serviceId: string, from: string, to: string, pets: number) =>
     api.get<Availability>(`/services/${serviceId}/availability${queryString({ from, to, pets })}`),

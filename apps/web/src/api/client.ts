@@ -75,9 +75,47 @@ export function queryString(params: Record<string, string | number | boolean | n
 }
 
 export async function request<T = undefined>(method: Method, path: string, options: RequestOptions = {}): Promise<ApiSuccess<T>> {
+  return readSuccess<T>(await respond(method, path, options, 'application/json'));
+}
+
+/** A document the API answers as itself rather than in the JSON envelope (an invoice as HTML or PDF). */
+export type ApiFile<B extends string | Blob> = { body: B; contentType: string; filename: string | null };
+export type FileOptions = Pick<RequestOptions, 'auth' | 'signal' | 'headers'> & { accept?: string };
+
+/**
+ * GETs a non-JSON answer with the same token handling as `request`. A failure still comes as the JSON
+ * error envelope and is thrown as an ApiError.
+ */
+export async function requestFile(path: string, as: 'text', options?: FileOptions): Promise<ApiFile<string>>;
+export async function requestFile(path: string, as: 'blob', options?: FileOptions): Promise<ApiFile<Blob>>;
+export async function requestFile(path: string, as: 'text' | 'blob', options: FileOptions = {}): Promise<ApiFile<string | Blob>> {
+  const response = await respond('GET', path, options, options.accept ?? '*/*');
+  return {
+    body: as === 'text' ? await response.text() : await response.blob(),
+    contentType: response.headers.get('content-type') ?? '',
+    filename: filenameOf(response.headers.get('content-disposition')),
+  };
+}
+
+/** The `filename` of a Content-Disposition header, or null. */
+export function filenameOf(disposition: string | null): string | null {
+  const match = disposition ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition) : null;
+  if (!match?.[1]) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return match[1];
+  }
+}
+
+/**
+ * Sends a request with the access token and, when the API calls the token stale, renews it once and
+ * sends again. Resolves to a successful response; any other answer is thrown as an ApiError.
+ */
+async function respond(method: Method, path: string, options: RequestOptions, accept: string): Promise<Response> {
   const auth = options.auth ?? true;
   const token = auth ? bridge.getAccessToken() : null;
-  let response = await send(method, path, options, token);
+  let response = await send(method, path, options, token, accept);
   if (response.status === 401 && token) {
     const failure = await readError(response.clone());
     if (SESSION_CODES.has(failure.code)) {
@@ -89,11 +127,11 @@ export async function request<T = undefined>(method: Method, path: string, optio
         expiredListener();
         throw failure;
       }
-      response = await send(method, path, options, fresh);
+      response = await send(method, path, options, fresh, accept);
     }
   }
   if (!response.ok) throw await readError(response);
-  return readSuccess<T>(response);
+  return response;
 }
 
 export const api = {
@@ -103,10 +141,14 @@ export const api = {
   delete: <T = undefined>(path: string, body?: unknown, options?: RequestOptions) => request<T>('DELETE', path, { ...options, body }),
   /** `multipart/form-data` upload; the browser sets the boundary, so no content-type is sent by hand. */
   upload: <T>(path: string, form: FormData, options?: Omit<RequestOptions, 'body'>) => request<T>('POST', path, { ...options, body: form }),
+  /** A text document (HTML) the API answers outside the envelope. */
+  text: (path: string, options?: FileOptions) => requestFile(path, 'text', { accept: 'text/html', ...options }),
+  /** A binary document (PDF) the API answers outside the envelope. */
+  blob: (path: string, options?: FileOptions) => requestFile(path, 'blob', options),
 };
 
-async function send(method: Method, path: string, options: RequestOptions, token: string | null): Promise<Response> {
-  const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
+async function send(method: Method, path: string, options: RequestOptions, token: string | null, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { ...options.headers, accept };
   let body: string | FormData | undefined;
   if (options.body instanceof FormData) {
     body = options.body;

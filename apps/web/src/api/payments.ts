@@ -1,5 +1,5 @@
 /** Payments of bookings, a business's payouts account and earnings, and the payment provider the server uses. */
-import type { Earnings, IntentResponse, OnboardingResponse, Payment, PaymentsConfig, PayoutAccount } from '@walkydoggy/shared';
+import type { Earnings, IntentResponse, OnboardingResponse, Payment, PaymentsConfig, PayoutAccount, RefundBody } from '@walkydoggy/shared';
 import { api, queryString } from './client';
 
 export const paymentsApi = {
@@ -10,11 +10,22 @@ export const paymentsApi = {
   },
   intent: (bookingId: string, idempotencyKey?: string) =>
     api.post<IntentResponse>('/payments/intent', { bookingId }, idempotencyKey ? { headers: { 'idempotency-key': idempotencyKey } } : undefined),
-  tip: (bookingId: string, amountMinor: number) => api.post<IntentResponse>('/payments/intent', { bookingId, kind: 'tip', amountMinor }),
+  /** A tip of a completed booking: no platform fee, captured at once. */
+  tip: (bookingId: string, amountMinor: number, idempotencyKey?: string) =>
+    api.post<IntentResponse>(
+      '/payments/intent',
+      { bookingId, kind: 'tip', amountMinor },
+      idempotencyKey ? { headers: { 'idempotency-key': idempotencyKey } } : undefined,
+    ),
   /** The simulated provider's card step; with Stripe it re-reads the intent after Stripe.js confirmed it. */
   confirm: (paymentId: string) => api.post<Payment>('/payments/confirm', { paymentId }),
   list: (bookingId?: string) => api.get<Payment[]>(`/payments${queryString({ bookingId })}`),
   get: (id: string) => api.get<Payment>(`/payments/${id}`),
+  /** The business's goodwill refund or an admin's override; without an amount, everything that remains. */
+  refund: (id: string, body: RefundBody) => api.post<Payment>(`/payments/${id}/refund`, body),
+  /** The invoice of a paid payment as a complete HTML document (paid payments only, else 409). */
+  invoiceHtml: (id: string) => api.text(`/payments/${id}/invoice`),
+  invoicePdf: (id: string) => api.blob(`/payments/${id}/invoice?format=pdf`, { accept: 'application/pdf' }),
 };
 
 export const payoutsApi = {

@@ -27,7 +27,12 @@ export function resetErrors(errors: Record<string, string>): void {
 
 /** Saves text as a file through a temporary link. */
 export function downloadText(filename: string, text: string, type = 'text/plain'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadBlob(filename, new Blob([text], { type }));
+}
+
+/** Saves a blob (a PDF the API sent) as a file through a temporary link. */
+export function downloadBlob(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;

@@ -61,6 +61,7 @@ describe('earnings and payouts', () => {
 
     expect(wrapper.find('.figure--total').text()).toContain('€22.95');
     expect(wrapper.find('table').text()).toContain('WD-1111-1111');
+    expect(wrapper.find('table a[href="/payments/p1/invoice"]').text()).toBe('Invoice of WD-1111-1111');
     await wrapper
       .findAll('button')
       .find((b) => b.text() === 'Set up payouts')!

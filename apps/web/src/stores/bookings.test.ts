@@ -106,6 +106,19 @@ describe('bookings store', () => {
     expect(store.preview).toBeNull();
   });
 
+  it("sends an admin's refund percentage with the reason, including 0 %", async () => {
+    const net = mockFetch({ [`POST /v1/bookings/${BOOKING}/cancel`]: ok(aBooking({ status: 'cancelled' })) });
+    const store = useBookingsStore();
+
+    await store.cancel(BOOKING, 'Walker never came', 100);
+    await store.cancel(BOOKING, 'Owner abused the service', 0);
+
+    expect(net.callsTo(`POST /v1/bookings/${BOOKING}/cancel`).map((c) => c.body)).toEqual([
+      { reason: 'Walker never came', refundPercent: 100 },
+      { reason: 'Owner abused the service', refundPercent: 0 },
+    ]);
+  });
+
   it('completes a job with the worker notes and passes a refused move on as an error', async () => {
     const net = mockFetch({
       'GET /v1/bookings?role=worker&limit=50': ok([aBooking({ status: 'in_progress' }), aBooking({ id: OTHER, status: 'confirmed' })]),

@@ -1,10 +1,11 @@
 /**
  * Bookings as a list (the owner's, a business's calendar, a worker's jobs), the one that is open, and
- * the moves on them: confirm, decline, assign, start, complete, cancel (with its refund preview).
+ * the moves on them: confirm, decline, assign, the owner's change, start, complete, cancel (with its
+ * refund preview).
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { Booking, CancellationPreview, SeriesDetail } from '@walkydoggy/shared';
+import type { Booking, CancellationPreview, SeriesDetail, UpdateBookingBody } from '@walkydoggy/shared';
 import { bookingsApi, seriesApi, type BookingListQuery } from '../api/bookings';
 
 export type SeriesGroup = { seriesId: string; bookings: Booking[]; detail: SeriesDetail | null };
@@ -77,14 +78,17 @@ export const useBookingsStore = defineStore('bookings', () => {
   const start = (id: string) => after(bookingsApi.start(id));
   const complete = (id: string, notes?: string) => after(bookingsApi.complete(id, notes));
   const assignWorker = (id: string, workerId: string) => after(bookingsApi.update(id, { workerId }));
+  /** The owner's change of a pending booking (times, pets, notes); the API checks and prices it again. */
+  const update = (id: string, body: UpdateBookingBody) => after(bookingsApi.update(id, body));
 
   async function previewCancel(id: string): Promise<CancellationPreview> {
     preview.value = (await bookingsApi.cancellationPreview(id)).data;
     return preview.value;
   }
 
-  async function cancel(id: string, reason: string): Promise<Booking> {
-    const booking = await after(bookingsApi.cancel(id, reason));
+  /** `refundPercent`: an admin's override of the refund policy. */
+  async function cancel(id: string, reason: string, refundPercent?: number): Promise<Booking> {
+    const booking = await after(bookingsApi.cancel(id, reason, refundPercent));
     preview.value = null;
     return booking;
   }
@@ -119,6 +123,7 @@ export const useBookingsStore = defineStore('bookings', () => {
     start,
     complete,
     assignWorker,
+    update,
     previewCancel,
     cancel,
     loadSeries,

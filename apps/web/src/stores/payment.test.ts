@@ -71,4 +71,45 @@ describe('payment store', () => {
     });
     await expect(usePaymentStore().start(BOOKING)).rejects.toThrow('The booking is not pending.');
   });
+
+  it('starts a tip with its amount, re-sends the same key on a retry, and a new key for the next tip', async () => {
+    const tip = aPayment({ id: 'tip-1', kind: 'tip', amountMinor: 500, platformFeeMinor: 0, businessPayoutMinor: 500 });
+    const net = mockFetch({
+      'POST /v1/payments/intent': ok({ payment: tip, clientSecret: null, testMode: true }, 201),
+      'POST /v1/payments/confirm': ok({ ...tip, status: 'succeeded', paidAt: '2025-06-02T09:00:00.000Z' }),
+    });
+    const store = usePaymentStore();
+
+    await store.startTip(BOOKING, 500);
+    await store.startTip(BOOKING, 500); // the answer was lost: the same tip again
+    await store.startTip(BOOKING, 700); // another amount is another tip
+    const paid = await store.confirm(BOOKING);
+    await store.startTip(BOOKING, 700); // after a tip was taken, the next one is new
+
+    const calls = net.callsTo('POST /v1/payments/intent');
+    expect(calls[0]?.body).toEqual({ bookingId: BOOKING, kind: 'tip', amountMinor: 500 });
+    expect(calls[2]?.body).toEqual({ bookingId: BOOKING, kind: 'tip', amountMinor: 700 });
+    const keys = calls.map((c) => c.headers['idempotency-key']);
+    expect(keys[1]).toBe(keys[0]);
+    expect(new Set([keys[0], keys[2], keys[4]]).size).toBe(3);
+    expect(paid.status).toBe('succeeded');
+  });
+
+  it("keeps the booking payment's key when a tip is confirmed", async () => {
+    const tip = aPayment({ id: 'tip-1', kind: 'tip', amountMinor: 500 });
+    const net = mockFetch({
+      'POST /v1/payments/intent': (call) =>
+        ok({ payment: (call.body as { kind?: string }).kind === 'tip' ? tip : aPayment(), clientSecret: null, testMode: true }, 201),
+      'POST /v1/payments/confirm': ok({ ...tip, status: 'succeeded' }),
+    });
+    const store = usePaymentStore();
+
+    await store.start(BOOKING);
+    await store.startTip(BOOKING, 500);
+    await store.confirm(BOOKING);
+    await store.start(BOOKING);
+
+    const bookingCalls = net.callsTo('POST /v1/payments/intent').filter((c) => !(c.body as { kind?: string }).kind);
+    expect(bookingCalls[1]?.headers['idempotency-key']).toBe(bookingCalls[0]?.headers['idempotency-key']);
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * Paying a booking: which provider the server uses, the payment intent of the booking, and the
+ * Paying a booking or tipping after it: which provider the server uses, the payment intent, and the
  * simulated provider's "Confirm test payment" step. Stripe's card form lives in StripePayment.vue.
  */
 import { defineStore } from 'pinia';
@@ -37,6 +37,8 @@ export const usePaymentStore = defineStore('payment', () => {
   const config = ref<PaymentsConfig | null>(null);
   const intent = ref<IntentResponse | null>(null);
   const payment = ref<Payment | null>(null);
+  // One tip the person is giving: a retry of the same amount re-sends its key, so a lost answer never tips twice.
+  let tipAttempt: { bookingId: string; amountMinor: number; key: string } | null = null;
 
   /** Stripe Elements only when the server uses Stripe and gave a publishable key; otherwise the test step. */
   const usesStripe = computed(() => config.value?.provider === 'stripe' && !!config.value.publishableKey);
@@ -63,11 +65,23 @@ export const usePaymentStore = defineStore('payment', () => {
     return intent.value;
   }
 
+  /** A tip's payment intent (the booking must be completed); it is captured as soon as it is confirmed. */
+  async function startTip(bookingId: string, amountMinor: number): Promise<IntentResponse> {
+    if (tipAttempt?.bookingId !== bookingId || tipAttempt.amountMinor !== amountMinor) tipAttempt = { bookingId, amountMinor, key: newIdempotencyKey() };
+    intent.value = (await paymentsApi.tip(bookingId, amountMinor, tipAttempt.key)).data;
+    payment.value = intent.value.payment;
+    return intent.value;
+  }
+
   /** The simulated card step, or (Stripe) reading back what Stripe.js confirmed. */
   async function confirm(bookingId: string): Promise<Payment> {
     if (!payment.value) throw new Error('No payment started');
     payment.value = (await paymentsApi.confirm(payment.value.id)).data;
-    if (payment.value.status !== 'pending') forgetKey(bookingId);
+    if (payment.value.status !== 'pending') {
+      // Settled either way: a next tip, or the booking's next payment after a reprice, is a new request.
+      if (payment.value.kind === 'tip') tipAttempt = null;
+      else forgetKey(bookingId);
+    }
     return payment.value;
   }
 
@@ -76,5 +90,5 @@ export const usePaymentStore = defineStore('payment', () => {
     payment.value = null;
   }
 
-  return { config, intent, payment, usesStripe, loadConfig, start, confirm, reset };
+  return { config, intent, payment, usesStripe, loadConfig, start, startTip, confirm, reset };
 });

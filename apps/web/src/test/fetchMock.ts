@@ -1,7 +1,8 @@
 import { vi } from 'vitest';
 
 export type Call = { method: string; path: string; body: unknown; headers: Record<string, string>; credentials?: RequestCredentials };
-type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+/** `raw` answers a document as it is (HTML, the bytes of a PDF) instead of JSON. */
+type Reply = { status: number; body?: unknown; raw?: string; headers?: Record<string, string> };
 type Handler = (call: Call) => Reply | Promise<Reply>;
 
 /**
@@ -24,6 +25,7 @@ export function mockFetch(routes: Record<string, Reply | Handler>) {
     const route = routes[`${method} ${path}`];
     if (!route) throw new Error(`Unexpected request ${method} ${path}`);
     const reply = typeof route === 'function' ? await route(call) : route;
+    if (reply.raw !== undefined) return new Response(reply.raw, { status: reply.status, headers: reply.headers });
     return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), {
       status: reply.status,
       headers: { 'content-type': 'application/json', ...reply.headers },

@@ -65,4 +65,27 @@ describe('payment step with Stripe', () => {
     expect(net.callsTo('POST /v1/payments/confirm')).toHaveLength(0);
     expect(wrapper.emitted('paid')).toBeUndefined();
   });
+
+  it('pays a tip through the Payment Element and comes back to the booking after a card check', async () => {
+    const tip = aPayment({ id: 'tip-1', kind: 'tip', provider: 'stripe', amountMinor: 500 });
+    const net = mockFetch({
+      'GET /v1/config': ok({ mapStyleUrl: null, payments: { provider: 'stripe', publishableKey: 'pk_test_123' } }),
+      'POST /v1/payments/intent': ok({ payment: tip, clientSecret: 'pi_tip_secret_1', testMode: false }, 201),
+      'POST /v1/payments/confirm': ok({ ...tip, status: 'succeeded' }),
+    });
+    wrapper = mount(PaymentStep, { props: { booking: aBooking({ status: 'completed' }), tipMinor: 500 }, attachTo: document.body });
+    await settle();
+
+    expect(net.callsTo('POST /v1/payments/intent')[0]?.body).toEqual({ bookingId: BOOKING, kind: 'tip', amountMinor: 500 });
+    expect(stripe.instance.elements).toHaveBeenCalledWith({ clientSecret: 'pi_tip_secret_1' });
+    expect(wrapper.find('button[type="submit"]').text()).toBe('Pay €5.00');
+
+    await wrapper.find('form').trigger('submit');
+    await settle();
+
+    expect(stripe.instance.confirmPayment).toHaveBeenCalledWith(
+      expect.objectContaining({ confirmParams: { return_url: `${location.origin}/bookings/${BOOKING}?tip=tip-1` } }),
+    );
+    expect(wrapper.emitted('paid')?.[0]?.[0]).toMatchObject({ kind: 'tip', status: 'succeeded' });
+  });
 });

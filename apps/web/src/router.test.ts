@@ -1,0 +1,41 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { createMemoryHistory } from 'vue-router';
+import { aUser, fail, mockFetch, ok } from './test/fetchMock';
+import { PAYMENT } from './test/bookingFixtures';
+import { createAppRouter, safeRedirect } from './router';
+import { useSessionStore } from './stores/session';
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+  vi.spyOn(window, 'scrollTo').mockImplementation(() => undefined); // jsdom has no scrolling
+});
+
+describe('router', () => {
+  it('sends a signed-out reader of a receipt mail through sign-in and back to the invoice', async () => {
+    mockFetch({
+      'POST /v1/auth/refresh-token': fail(401, 'UNAUTHORIZED', 'Sign in again.'),
+      'POST /v1/auth/login': ok({ twoFactorRequired: false, accessToken: 'tok', expiresIn: 900, user: aUser() }),
+    });
+    const router = createAppRouter(createMemoryHistory());
+
+    await router.push(`/payments/${PAYMENT}/invoice`);
+    expect(router.currentRoute.value.name).toBe('signin');
+    expect(router.currentRoute.value.query.redirect).toBe(`/payments/${PAYMENT}/invoice`);
+
+    // What the sign-in page does once the password was right.
+    await useSessionStore().login('rita@example.com', 'correct horse battery');
+    await router.replace(safeRedirect(router.currentRoute.value.query.redirect));
+    expect(router.currentRoute.value.name).toBe('invoice');
+    expect(router.currentRoute.value.params.id).toBe(PAYMENT);
+  });
+
+  it('lets only pet owners change a booking', async () => {
+    mockFetch({ 'POST /v1/auth/refresh-token': ok({ accessToken: 'tok', expiresIn: 900, user: aUser({ role: 'business' }) }) });
+    const router = createAppRouter(createMemoryHistory());
+
+    await router.push('/bookings/b1/edit');
+
+    expect(router.currentRoute.value.name).toBe('dashboard');
+  });
+});
