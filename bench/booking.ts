@@ -7,17 +7,25 @@
  * constraint; a conflict inserts nothing). `npm run bench -- booking`; BENCH_PG_URL overrides the
  * PostgreSQL server, BENCH_SECONDS the length of each run.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import {
+  analyze,
+  autocannon,
+  childServer,
+  CONNECTIONS,
+  JWT_SECRET,
+  machine,
+  pgbench,
+  scratchDatabase,
+  statementsSent,
+  statsTable,
+  stop,
+  type Stats,
+} from './support.js';
 
-const self = fileURLToPath(import.meta.url);
-const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONTENTION_SECONDS = 3;
 const WORKERS = 200;
@@ -33,17 +41,6 @@ const STARTS_PER_DAY = ((22 - 6) * 60 - DURATION_MINUTES) / 15 + 1;
 const BUSINESS = { lat: 51.5072, lng: -0.1276 };
 /** The owners' homes: within 10 km of the business, which has no drawn area. */
 const HOME = { lat: 51.515, lng: -0.141 };
-const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
-
-type Stats = { name: string; perSecond: number; p50: number; p99: number; note?: string };
-type AutocannonResult = {
-  latency: { p50: number; p99: number };
-  statusCodeStats: Record<string, { count: number }>;
-  errors: number;
-  start: Date;
-  finish: Date;
-};
-type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 type Seeded = { businessId: string; serviceId: string; workerIds: string[]; owners: { id: string; petId: string; token: string }[]; firstDate: string };
 
 // ───────────────────────── seeding ─────────────────────────
@@ -133,10 +130,7 @@ async function seed(dbUrl: string): Promise<Seeded> {
     .values(ownerRows.map((o, i) => ({ ownerId: o.id, name: `Dog ${i}`, species: 'dog' as const })))
     .returning({ id: pets.id, ownerId: pets.ownerId });
   await database.close();
-  const analyze = new pg.Client({ connectionString: dbUrl });
-  await analyze.connect();
-  await analyze.query('analyze');
-  await analyze.end();
+  await analyze(dbUrl);
   return {
     businessId: business!.id,
     serviceId: service!.id,
@@ -167,57 +161,36 @@ function slotStarts(firstDate: string): string[] {
 
 // ───────────────────────── load ─────────────────────────
 
-async function childServer(databaseUrl: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(self, [], { env: { ...process.env, WD_BENCH_CHILD: 'api', WD_BENCH_DB: databaseUrl }, execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { port: number }).port));
-    child.once('exit', (code) => reject(new Error(`api server exited with ${code}`)));
-  });
-  return { child, port };
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-}
-
 const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)]!;
 
 type LoadResult = { created: number; conflicts: number; other: Record<string, number>; seconds: number; p50: number; p99: number; samples: string[] };
 
 async function bookLoad(port: number, seeded: Seeded, starts: string[], seconds: number, workerIds = seeded.workerIds): Promise<LoadResult> {
-  const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
   const samples: string[] = [];
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: CONNECTIONS,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        path: '/v1/bookings',
-        setupRequest: (req: Record<string, unknown>) => {
-          const owner = pick(seeded.owners);
-          return {
-            ...req,
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` },
-            body: JSON.stringify({
-              serviceId: seeded.serviceId,
-              petIds: [owner.petId],
-              startsAt: pick(starts),
-              workerId: pick(workerIds),
-              location: { kind: 'owner_home', lat: HOME.lat, lng: HOME.lng },
-            }),
-          };
-        },
-        // Keep a few answers that are neither 201 nor 409: they mean the benchmark, not the load, is wrong.
-        onResponse: (status: number, body: string) => {
-          if (status !== 201 && status !== 409 && samples.length < 3) samples.push(`${status} ${body.slice(0, 300)}`);
-        },
+  const result = await autocannon(port, seconds, [
+    {
+      method: 'POST',
+      path: '/v1/bookings',
+      setupRequest: (req: Record<string, unknown>) => {
+        const owner = pick(seeded.owners);
+        return {
+          ...req,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` },
+          body: JSON.stringify({
+            serviceId: seeded.serviceId,
+            petIds: [owner.petId],
+            startsAt: pick(starts),
+            workerId: pick(workerIds),
+            location: { kind: 'owner_home', lat: HOME.lat, lng: HOME.lng },
+          }),
+        };
       },
-    ],
-  });
+      // Keep a few answers that are neither 201 nor 409: they mean the benchmark, not the load, is wrong.
+      onResponse: (status: number, body: string) => {
+        if (status !== 201 && status !== 409 && samples.length < 3) samples.push(`${status} ${body.slice(0, 300)}`);
+      },
+    },
+  ]);
   const count = (code: string) => Number(result.statusCodeStats[code]?.count ?? 0);
   const other = Object.fromEntries(
     Object.entries(result.statusCodeStats)
@@ -294,71 +267,26 @@ function pgbenchScript(seeded: Seeded): string {
   ].join('\n');
 }
 
-async function pgbench(url: string, script: string, seconds: number): Promise<{ tps: number; p50: number; p99: number }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wd-pgbench-'));
-  const file = path.join(dir, 'booking.sql');
-  fs.writeFileSync(file, script);
-  const args = [
-    '-n',
-    '-M',
-    'prepared',
-    '-c',
-    String(CONNECTIONS),
-    '-j',
-    '2',
-    '-T',
-    String(seconds),
-    '-f',
-    file,
-    '-l',
-    '--log-prefix',
-    path.join(dir, 'tx'),
-    url,
-  ];
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.env.PGBENCH ?? 'pgbench', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`pgbench exited with ${code}:\n${out}`))));
-  });
-  const tps = Number(/tps = ([\d.]+)/.exec(output)?.[1] ?? NaN);
-  const latencies = fs
-    .readdirSync(dir)
-    .filter((f) => f.startsWith('tx'))
-    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n'))
-    .map((line) => Number(line.split(' ')[2]) / 1000)
-    .filter(Number.isFinite)
-    .sort((a, b) => a - b);
-  fs.rmSync(dir, { recursive: true, force: true });
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? NaN;
-  return { tps, p50: pct(50), p99: pct(99) };
-}
-
 // ───────────────────────── main ─────────────────────────
 
 async function main() {
-  const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `wd_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const dbUrl = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
+  const scratch = await scratchDatabase();
   let api: ChildProcess | null = null;
-  const client = new pg.Client({ connectionString: dbUrl });
+  const client = new pg.Client({ connectionString: scratch.url });
   try {
-    const seeded = await seed(dbUrl);
+    const seeded = await seed(scratch.url);
     const starts = slotStarts(seeded.firstDate);
     console.log(`Seeded 1 business, ${WORKERS} workers, ${OWNERS} owners with a dog; ${starts.length} start times × ${WORKERS} workers to book.`);
     await client.connect();
 
-    const server = await childServer(dbUrl);
+    const server = await childServer('api', scratch.url);
     api = server.child;
     const warmUp = await bookLoad(server.port, seeded, starts, 3);
-    const cpuBefore = await cpuSnapshot(client, name, api.pid!);
+    const cpuBefore = await cpuSnapshot(client, scratch.name, api.pid!);
+    const statementsBefore = await statementsSent(api);
     const run = await bookLoad(server.port, seeded, starts, SECONDS);
-    const cpu = cpuBetween(cpuBefore, await cpuSnapshot(client, name, api.pid!));
+    const statements = (await statementsSent(api)) - statementsBefore;
+    const cpu = cpuBetween(cpuBefore, await cpuSnapshot(client, scratch.name, api.pid!));
     // Then everyone at once on a few hours of two workers: nearly every request races another for
     // the same time, which is where a check-then-insert without the constraint would double-book.
     const hot = await bookLoad(server.port, seeded, starts.slice(-STARTS_PER_DAY), CONTENTION_SECONDS, seeded.workerIds.slice(0, 2));
@@ -370,7 +298,7 @@ async function main() {
     const apiRows = await scalar(client, 'select count(*)::int as n from bookings');
     const doubleAfterApi = await scalar(client, DOUBLE_BOOKINGS_SQL);
     const before = apiRows;
-    const ceiling = await pgbench(dbUrl, pgbenchScript(seeded), SECONDS);
+    const ceiling = await pgbench(scratch.url, pgbenchScript(seeded), SECONDS);
     const inserted = (await scalar(client, 'select count(*)::int as n from bookings')) - before;
     const doubleAfterAll = await scalar(client, DOUBLE_BOOKINGS_SQL);
 
@@ -391,9 +319,11 @@ async function main() {
     // Requests still in flight when a run stops are written but their 201 is never read: at most one per connection and run.
     const created = warmUp.created + run.created + hot.created;
     const rowsMatch = apiRows >= created && apiRows <= created + 3 * CONNECTIONS;
+    const answered = run.created + run.conflicts + Object.values(run.other).reduce((a, b) => a + b, 0);
     report(apiStats, pgStats, {
       rowsMatch,
       cpuPerBooking: { api: (cpu.api * 1000) / run.created, pg: (cpu.pg * 1000) / run.created, load: (cpu.load * 1000) / run.created },
+      statementsPerRequest: statements / Math.max(1, answered),
       apiRows,
       created,
       contention: hot,
@@ -405,8 +335,7 @@ async function main() {
   } finally {
     if (api) await stop(api);
     await client.end().catch(() => {});
-    await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.end();
+    await scratch.drop();
   }
 }
 
@@ -422,46 +351,23 @@ function report(
     conflictShare: number;
     contention: LoadResult;
     cpuPerBooking: { api: number; pg: number; load: number };
+    statementsPerRequest: number;
   },
 ) {
-  const ms = (v: number) => `${v.toFixed(1)} ms`;
   const ratio = api.perSecond / ceiling.perSecond;
+  const { cpuPerBooking: cpu } = checks;
   const table = [
-    `| run | per s | p50 | p99 | note |`,
-    `|---|---|---|---|---|`,
-    ...[api, ceiling].map((r) => `| ${r.name} | ${Math.round(r.perSecond)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.note ?? ''} |`),
+    statsTable([api, ceiling]),
     '',
     `- bookings / ceiling = ${ratio.toFixed(3)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,
     `- 409 share of answered requests: ${(checks.conflictShare * 100).toFixed(1)} %`,
     `- contention (${CONTENTION_SECONDS} s, all ${CONNECTIONS} connections on 2 workers × 1 day): ${checks.contention.created} × 201, ${checks.contention.conflicts} × 409${Object.keys(checks.contention.other).length ? `, other: ${JSON.stringify(checks.contention.other)}` : ''}`,
     `- double bookings (same worker, overlapping held periods, active): ${checks.doubleAfterApi} after the API, ${checks.doubleAfterAll} after pgbench too`,
     `- rows written by the API: ${checks.apiRows} for ${checks.created} × 201 read (${checks.rowsMatch ? 'consistent: the difference is requests in flight when a run stopped' : 'MISMATCH'})`,
-    `- CPU per booking created: API process ${checks.cpuPerBooking.api.toFixed(1)} ms, PostgreSQL ${checks.cpuPerBooking.pg.toFixed(1)} ms, autocannon ${checks.cpuPerBooking.load.toFixed(1)} ms`,
+    `- CPU per booking created: API process ${cpu.api.toFixed(1)} ms, PostgreSQL ${cpu.pg.toFixed(1)} ms, autocannon ${cpu.load.toFixed(1)} ms (${(cpu.api + cpu.pg + cpu.load).toFixed(1)} ms in all)`,
+    `- statements sent per request answered: ${checks.statementsPerRequest.toFixed(1)}`,
   ].join('\n');
-  console.log(
-    `\nBooking throughput (${CONNECTIONS} connections, ${SECONDS} s each; ${WORKERS} workers × ${DAYS} days on PostgreSQL; ${os.cpus().length} cores, Node ${process.version})\n${table}`,
-  );
+  console.log(`\nBooking throughput (${CONNECTIONS} connections, ${SECONDS} s each; ${WORKERS} workers × ${DAYS} days on PostgreSQL; ${machine()})\n${table}`);
 }
 
-async function serveChild() {
-  const { buildApp } = await import('../apps/api/src/app.js');
-  const { loadConfig } = await import('../apps/api/src/platform/config.js');
-  const config = loadConfig({
-    DATABASE_URL: process.env.WD_BENCH_DB,
-    LOG_LEVEL: 'silent',
-    JOB_WORKERS: 'false',
-    RATE_LIMIT_MAX: '100000000',
-    AUTH_RATE_LIMIT_MAX: '100000000',
-    JWT_SECRET,
-    SEED_DEMO: 'false',
-    DATA_DIR: path.join(os.tmpdir(), 'wd-bench-api'),
-    DATABASE_POOL_MAX: String(CONNECTIONS / 2),
-  });
-  const app = await buildApp(config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  process.send!({ port: (app.server.address() as { port: number }).port });
-  process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
-}
-
-if (process.env.WD_BENCH_CHILD) await serveChild();
-else await main();
+await main();

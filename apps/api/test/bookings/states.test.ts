@@ -182,7 +182,10 @@ describe('mails', () => {
     expect(ics!.content).toContain(`UID:${b.id}@walkydoggy`);
     expect(ics!.content).toContain('STATUS:CONFIRMED');
     await t.drain();
-    expect(t.outbox.some((o) => o.to === m.petOwner.email && o.subject === `Booking ${b.number} confirmed: Neighbourhood walk`)).toBe(true);
+    // What left through the mail transport still carries the calendar file.
+    const sent = t.outbox.find((o) => o.to === m.petOwner.email && o.subject === `Booking ${b.number} confirmed: Neighbourhood walk`);
+    expect(sent?.attachments).toEqual([{ filename: `booking-${b.number}.ics`, content: ics!.content }]);
+    expect(sent!.attachments![0]!.content).toContain(`UID:${b.id}@walkydoggy`);
   });
 
   it('are enqueued in the transition’s transaction: a transition that fails sends nothing', async () => {

@@ -12,7 +12,7 @@ import { manualClock } from '../../src/platform/clock.js';
 import { testDatabase } from './database.js';
 import type { Database } from '../../src/platform/db.js';
 
-export type CapturedMail = { to: string; subject: string; text: string };
+export type CapturedMail = { to: string; subject: string; text: string; attachments?: { filename: string; content: string }[] };
 
 /** Mail leaves the process through this transport; tests read what would have been sent. */
 function captureTransport(outbox: CapturedMail[]) {
@@ -21,7 +21,8 @@ function captureTransport(outbox: CapturedMail[]) {
     version: '1',
     send(mail, callback) {
       const d = mail.data;
-      outbox.push({ to: String(d.to), subject: String(d.subject), text: String(d.text) });
+      const attachments = d.attachments?.map((a) => ({ filename: String(a.filename), content: String(a.content) }));
+      outbox.push({ to: String(d.to), subject: String(d.subject), text: String(d.text), ...(attachments?.length ? { attachments } : {}) });
       callback(null, { envelope: mail.message.getEnvelope(), messageId: `<${outbox.length}@test>` } as never);
     },
   });

@@ -26,17 +26,19 @@ export function createAvailability(p: Deps) {
     business: BusinessRules & { id: string },
     serviceId: string,
     range: { from: string; to: string; durationMinutes: number },
-    opts: { workerId?: string | undefined; excludeBookingId?: string | undefined } = {},
+    opts: { workerId?: string | undefined; excludeBookingId?: string | undefined; read?: q.PerformerCalendar[] | undefined } = {},
   ) {
     const zone = zoneOf(business.timeZone);
-    const rows = await q.performerCalendars(exec, {
-      businessId: business.id,
-      serviceId,
-      from: new Date(startOfLocalDate(zone, range.from)),
-      to: new Date(startOfLocalDate(zone, addDays(range.to, 1)) + (range.durationMinutes + business.travelBufferMinutes) * MINUTE_MS),
-      workerId: opts.workerId,
-      excludeBookingId: opts.excludeBookingId,
-    });
+    const rows =
+      opts.read ??
+      (await q.performerCalendars(exec, {
+        businessId: business.id,
+        serviceId,
+        from: new Date(startOfLocalDate(zone, range.from)),
+        to: new Date(startOfLocalDate(zone, addDays(range.to, 1)) + (range.durationMinutes + business.travelBufferMinutes) * MINUTE_MS),
+        workerId: opts.workerId,
+        excludeBookingId: opts.excludeBookingId,
+      }));
     const workers = rows.map(({ timeOff, holds, ...row }) => ({
       row,
       calendar: { id: row.id, status: row.status, weeklyAvailability: row.weeklyAvailability, timeOff, bookings: holds } satisfies WorkerCalendar,
@@ -102,6 +104,12 @@ export function createAvailability(p: Deps) {
       excludeBookingId?: string;
       /** The rules of the service's business when the caller has read them already. */
       business?: BusinessRules & { id: string };
+      /**
+       * The performers' calendars when the caller has read them already, as `performerCalendars`
+       * (same worker, same booking left out) for a period that covers the slot's local date and its
+       * end with the travel buffer; what lies beyond changes nothing (see `CALENDAR_MARGIN_DAYS`).
+       */
+      calendars?: q.PerformerCalendar[];
     },
   ): Promise<string[]> {
     const business = args.business ?? (await q.findServiceBusinessRules(exec, args.serviceId));
@@ -112,7 +120,7 @@ export function createAvailability(p: Deps) {
       business,
       args.serviceId,
       { from: date, to: date, durationMinutes: args.durationMinutes },
-      { workerId: args.workerId, excludeBookingId: args.excludeBookingId },
+      { workerId: args.workerId, excludeBookingId: args.excludeBookingId, read: args.calendars },
     );
     const free = workersOffering({
       business,

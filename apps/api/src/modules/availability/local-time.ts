@@ -28,6 +28,25 @@ export function wallAt(zone: IANAZone, instant: number): number {
  * 02:30, and one that opens inside a spring-forward gap opens when the clock jumps over it.
  */
 export function firstInstantAt(zone: IANAZone, wall: number): number {
+  const key = `${zone.name} ${wall}`;
+  let instant = firstInstants.get(key);
+  if (instant === undefined) {
+    // A full cache starts over rather than tracking use: it refills with the few days being booked.
+    if (firstInstants.size >= FIRST_INSTANTS_KEPT) firstInstants.clear();
+    firstInstants.set(key, (instant = computeFirstInstantAt(zone, wall)));
+  }
+  return instant;
+}
+
+/**
+ * Answers of `firstInstantAt`, which never change for a zone and a wall time. Each asks the zone for
+ * up to four offsets (a few microseconds each through Intl), and every booking and availability
+ * request needs the same few: the opening and closing times and midnights of the days around it.
+ */
+const firstInstants = new Map<string, number>();
+const FIRST_INSTANTS_KEPT = 50_000;
+
+function computeFirstInstantAt(zone: IANAZone, wall: number): number {
   // Offsets a day either side cover any transition near `wall` (zones do not change twice in two days).
   const offsets = [zone.offset(wall - DAY_MS), zone.offset(wall + DAY_MS)].map((o) => o * MINUTE_MS);
   const exact = offsets.map((o) => wall - o).filter((t) => wallAt(zone, t) === wall);

@@ -91,9 +91,7 @@ function alignUp(zone: IANAZone, t: number): number {
 /** Closed dates among `dates` and the day after the last, as spans of whole local days. */
 function closedSpans(zone: IANAZone, closedDates: readonly string[], dates: string[]): Span[] {
   const last = addDays(dates[dates.length - 1]!, 1);
-  return normalize(
-    closedDates.filter((d) => d >= dates[0]! && d <= last).map((d): Span => [startOfLocalDate(zone, d), startOfLocalDate(zone, addDays(d, 1))]),
-  );
+  return normalize(closedDates.filter((d) => d >= dates[0]! && d <= last).map((d): Span => [startOfLocalDate(zone, d), startOfLocalDate(zone, addDays(d, 1))]));
 }
 
 /** Time off and, widened by the travel buffer before each, the worker's bookings. */
@@ -201,7 +199,8 @@ export function slotOffered(args: { business: BusinessRules; worker: WorkerCalen
 
 /**
  * The workers who perform a service: its listed workers, or every worker of the business when it lists
- * none; removed workers never.
+ * none; removed workers never. The calendars read (`performerParts` in availability.queries.ts) applies
+ * the same rule in SQL, so that it reads only their calendars.
  */
 export function performersOf<W extends { id: string; status: 'active' | 'removed' }>(workers: readonly W[], listedIds: readonly string[]): W[] {
   const listed = new Set(listedIds);

@@ -1,7 +1,7 @@
 import { transitionAllowed, type BookingAction, type BookingActorRole, type BookingCallerAction, type BookingStatus } from '@walkydoggy/shared';
 import type { Actor } from '../../platform/auth-guard.js';
 import type { BookingPaymentState } from '../payments/payments.port.js';
-import type { BookingRow } from './bookings.queries.js';
+import type { BookingDetails } from './bookings.queries.js';
 
 /** How a caller stands to a booking they can see; one person may stand in several ways. */
 export type Relation = {
@@ -16,7 +16,7 @@ export type Relation = {
   admin: boolean;
 };
 
-export function relationOf(row: BookingRow, actor: Pick<Actor, 'id' | 'role'>): Relation {
+export function relationOf(row: BookingDetails, actor: Pick<Actor, 'id' | 'role'>): Relation {
   return {
     owner: row.ownerId === actor.id,
     petOwner: Boolean(row.callerOwnsPet),
@@ -30,7 +30,7 @@ export function relationOf(row: BookingRow, actor: Pick<Actor, 'id' | 'role'>): 
  * The role in which the caller would make `action`, or null when they have none for it. Start and
  * complete belong to the assigned worker; the business owner stands in only when nobody is assigned.
  */
-export function actingRole(action: BookingAction, row: Pick<BookingRow, 'workerId'>, rel: Relation): BookingActorRole | null {
+export function actingRole(action: BookingAction, row: Pick<BookingDetails, 'workerId'>, rel: Relation): BookingActorRole | null {
   switch (action) {
     case 'confirm':
     case 'decline':
@@ -56,13 +56,13 @@ const WHO_MAY: Record<Exclude<BookingAction, 'expire'>, string> = {
 export const notAllowedMessage = (action: BookingAction) => (action === 'expire' ? 'Bookings expire on their own.' : WHO_MAY[action]);
 
 /** Whether the caller may change the booking's details now (owner: pending; business owner: assign a worker). */
-export function mayEdit(row: Pick<BookingRow, 'status'>, rel: Relation): boolean {
+export function mayEdit(row: Pick<BookingDetails, 'status'>, rel: Relation): boolean {
   if (rel.owner && row.status === 'pending') return true;
   return rel.business && (row.status === 'pending' || row.status === 'confirmed');
 }
 
 /** What the caller can do with the booking now: the buttons a client shows. */
-export function callerActions(row: BookingRow, rel: Relation, payment: BookingPaymentState | null): BookingCallerAction[] {
+export function callerActions(row: BookingDetails, rel: Relation, payment: BookingPaymentState | null): BookingCallerAction[] {
   const status = row.status as BookingStatus;
   const can = (action: Exclude<BookingAction, 'expire'>) => {
     const role = actingRole(action, row, rel);

@@ -1,12 +1,13 @@
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { businesses, petVaccinations, pets, serviceWorkers, services, workers, type Address, type PriceBreakdown } from '@walkydoggy/shared/db';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { businesses, petVaccinations, serviceWorkers, workers, type Address, type PriceBreakdown } from '@walkydoggy/shared/db';
 import { bookingKindFor, dayUnitFor, daysBetween, locationKindsFor, priceBooking, type BookingLocationInput, type ServiceType } from '@walkydoggy/shared';
 import { rowsOf, type Executor } from '../../platform/db.js';
 import { AppError, Conflict, ValidationFailed } from '../../platform/errors.js';
-import { isPublicBusiness } from '../businesses/businesses.queries.js';
-import { visibleTo as petsVisibleTo } from '../pets/pets.queries.js';
 import { addDays, localDateOf, startOfLocalDate, zoneOf } from '../availability/local-time.js';
+import type { BusinessRules } from '../availability/slots.js';
+import type { PerformerCalendar } from '../availability/availability.queries.js';
 import { workersBookedDuring, type NewBooking } from './bookings.queries.js';
+import { readPets, rulesOf, serves, type Bookable, type Point } from './bookings.bookable.js';
 
 /*
  * The rules a booking request must pass (docs/api/bookings.md "Bookings"), shared by create, update
@@ -19,7 +20,16 @@ import { workersBookedDuring, type NewBooking } from './bookings.queries.js';
 export type AvailabilityPort = {
   freeWorkers(
     exec: Executor,
-    args: { serviceId: string; startsAt: Date; durationMinutes: number; workerId?: string; excludeBookingId?: string },
+    args: {
+      serviceId: string;
+      startsAt: Date;
+      durationMinutes: number;
+      workerId?: string;
+      excludeBookingId?: string;
+      /** Read already with the service (see `createAvailability().freeWorkers`). */
+      business?: BusinessRules & { id: string };
+      calendars?: PerformerCalendar[];
+    },
   ): Promise<string[]>;
   dayAvailability(
     exec: Executor,
@@ -41,40 +51,16 @@ export type BookingInput = {
   specialInstructions?: string | null | undefined;
 };
 
-const bookableColumns = {
-  service: services,
-  businessName: businesses.name,
-  businessOwnerId: businesses.ownerId,
-  timeZone: businesses.timeZone,
-  businessAddress: businesses.address,
-  businessLat: sql<number>`ST_Y(${businesses.location}::geometry)`.mapWith(Number),
-  businessLng: sql<number>`ST_X(${businesses.location}::geometry)`.mapWith(Number),
-  travelBufferMinutes: businesses.travelBufferMinutes,
-  bookingExpiryHours: businesses.bookingExpiryHours,
-};
-export type Bookable = NonNullable<Awaited<ReturnType<typeof findBookable>>>;
-
-/** An active service of a public (verified, active) business, or undefined. */
-export async function findBookable(exec: Executor, serviceId: string) {
-  const [row] = await exec
-    .select(bookableColumns)
-    .from(services)
-    .innerJoin(businesses, eq(businesses.id, services.businessId))
-    .where(and(eq(services.id, serviceId), isNull(services.deletedAt), eq(services.active, true), isPublicBusiness));
-  return row;
-}
-
 const notFoundAt = (path: string, message: string) => new AppError(404, 'NOT_FOUND', message, [{ path, message }]);
 
 /**
  * Every pet must be one the caller owns or co-owns (a stranger's pet is "not found", whether it
  * exists or not), active, of a kind the service takes, and no more than the service's maximum.
  */
-export async function checkPets(exec: Executor, userId: string, petIds: string[], service: Bookable['service']) {
-  const rows = await exec
-    .select({ id: pets.id, name: pets.name, species: pets.species, status: pets.status })
-    .from(pets)
-    .where(and(inArray(pets.id, petIds), petsVisibleTo(exec, userId)));
+export async function checkPets(exec: Executor, userId: string, petIds: string[], bookable: Pick<Bookable, 'service' | 'readPets'>) {
+  const { service, readPets: known } = bookable;
+  const sameRead = known && known.userId === userId && known.ids.length === petIds.length && known.ids.every((id, i) => id === petIds[i]);
+  const rows = sameRead ? known.rows : await readPets(exec, userId, petIds);
   const byId = new Map(rows.map((r) => [r.id, r]));
   petIds.forEach((id, i) => {
     if (!byId.has(id)) throw notFoundAt(`body.petIds.${i}`, 'Pet not found.');
@@ -89,7 +75,8 @@ export async function checkPets(exec: Executor, userId: string, petIds: string[]
   if (details.length) throw new ValidationFailed('Some pets cannot be booked for this service.', details);
   if (petIds.length > service.maxPets)
     throw ValidationFailed.field('body.petIds', `${service.name} takes at most ${service.maxPets} ${service.maxPets === 1 ? 'pet' : 'pets'} per booking.`);
-  return petIds.map((id) => byId.get(id)!);
+  // In the request's order, as the rules' paths are; and in the order a booking shows its pets.
+  return { inRequestOrder: petIds.map((id) => byId.get(id)!), byName: rows };
 }
 
 /** Each required vaccination must be on every pet and not expired on the booking's last date. */
@@ -118,7 +105,10 @@ export async function checkVaccinations(exec: Executor, petList: { id: string; n
   if (details.length) throw new ValidationFailed('Some pets are missing a required vaccination.', details);
 }
 
-export type PlannedLocation = { locationKind: NewBooking['locationKind']; location: SQL; address: Address | null };
+export type PlannedLocation = { locationKind: NewBooking['locationKind']; point: Point; address: Address | null };
+
+/** A point as the `location` column takes it. */
+export const geographyOf = (point: Point): SQL => sql`ST_SetSRID(ST_MakePoint(${point.lng}, ${point.lat}), 4326)::geography`;
 
 /**
  * Where the service happens. A point away from the business must lie in its service area (or within
@@ -134,18 +124,16 @@ export async function checkLocation(exec: Executor, bookable: Bookable, location
     throw ValidationFailed.field('body.location.kind', message);
   }
   if (location.kind === 'business')
-    return {
-      locationKind: 'business',
-      location: sql`ST_SetSRID(ST_MakePoint(${bookable.businessLng}, ${bookable.businessLat}), 4326)::geography`,
-      address: bookable.businessAddress,
-    };
-  const point = sql`ST_SetSRID(ST_MakePoint(${location.lng}, ${location.lat}), 4326)::geography`;
-  const [row] = rowsOf<{ inside: boolean }>(
-    await exec.execute(sql`select case when ${businesses.serviceArea} is null then ST_DWithin(${businesses.location}, ${point}, 10000)
-      else ST_Intersects(${businesses.serviceArea}, ${point}) end as inside from ${businesses} where ${businesses.id} = ${bookable.service.businessId}`),
-  );
-  if (!row?.inside) throw ValidationFailed.field('body.location', `This address is outside the area ${bookable.businessName} serves.`, 'outside_service_area');
-  return { locationKind: location.kind, location: point, address: location.address ?? null };
+    return { locationKind: 'business', point: { lat: bookable.businessLat, lng: bookable.businessLng }, address: bookable.businessAddress };
+  const known = bookable.servedPoint;
+  const inside =
+    known && known.lat === location.lat && known.lng === location.lng
+      ? known.inside
+      : rowsOf<{ inside: boolean }>(
+          await exec.execute(sql`select ${serves(location)} as inside from ${businesses} where ${businesses.id} = ${bookable.service.businessId}`),
+        )[0]?.inside;
+  if (!inside) throw ValidationFailed.field('body.location', `This address is outside the area ${bookable.businessName} serves.`, 'outside_service_area');
+  return { locationKind: location.kind, point: { lat: location.lat, lng: location.lng }, address: location.address ?? null };
 }
 
 export type PlannedTimes = {
@@ -255,8 +243,12 @@ export async function chooseWorker(
   excludeBookingId?: string,
   prefer?: string,
 ): Promise<string> {
+  const known = bookable.readCalendars;
+  const sameRead = known && !excludeBookingId && known.workerId === workerId && new Date(known.startsAt).getTime() === times.startsAt.getTime();
   const free = await availability.freeWorkers(exec, {
     serviceId: bookable.service.id,
+    business: rulesOf(bookable),
+    ...(sameRead ? { calendars: known.calendars } : {}),
     startsAt: times.startsAt,
     durationMinutes: times.durationMinutes,
     ...(workerId ? { workerId } : {}),

@@ -4,7 +4,7 @@ import type { MailAttachment, MailTemplate } from '@walkydoggy/shared';
 import type { Platform } from '../../app.js';
 import type { Tx } from '../../platform/db.js';
 import { bookingIcs } from '../calendars/ics.js';
-import { contactsOf, petsOf, type BookingRow } from './bookings.queries.js';
+import { contactsOf, petsOf, type BookingDetails } from './bookings.queries.js';
 
 /*
  * The mails a booking's changes send. They are enqueued on the transaction of the change itself, so a
@@ -14,7 +14,7 @@ import { contactsOf, petsOf, type BookingRow } from './bookings.queries.js';
 type Deps = Pick<Platform, 'queue' | 'config' | 'clock'>;
 
 /** When the booking happens, in the business's time zone: "Tue 4 Mar 2025, 10:00–11:00 (Europe/Berlin)". */
-export function formatWhen(row: Pick<BookingRow, 'kind' | 'startsAt' | 'endsAt' | 'startDate' | 'endDate' | 'serviceType' | 'businessTimeZone'>): string {
+export function formatWhen(row: Pick<BookingDetails, 'kind' | 'startsAt' | 'endsAt' | 'startDate' | 'endDate' | 'serviceType' | 'businessTimeZone'>): string {
   const zone = row.businessTimeZone;
   if (row.kind === 'day' && row.startDate && row.endDate) {
     const day = (d: string) => DateTime.fromISO(d, { zone: 'UTC' }).toFormat('ccc d LLL yyyy');
@@ -22,10 +22,33 @@ export function formatWhen(row: Pick<BookingRow, 'kind' | 'startsAt' | 'endsAt' 
     if (last === row.startDate) return day(row.startDate);
     return row.serviceType === 'boarding' ? `${day(row.startDate)} to ${day(last)} (check-out)` : `${day(row.startDate)} to ${day(last)}`;
   }
-  const start = DateTime.fromJSDate(row.startsAt, { zone });
-  const end = DateTime.fromJSDate(row.endsAt, { zone });
-  const endText = start.hasSame(end, 'day') ? end.toFormat('HH:mm') : end.toFormat('ccc d LLL yyyy, HH:mm');
-  return `${start.toFormat('ccc d LLL yyyy, HH:mm')}–${endText} (${zone})`;
+  const start = wallClock(zone, row.startsAt);
+  const end = wallClock(zone, row.endsAt);
+  return `${start.day}, ${start.time}–${start.day === end.day ? end.time : `${end.day}, ${end.time}`} (${zone})`;
+}
+
+/** One formatter per time zone: making an Intl.DateTimeFormat costs far more than using one (every booking request mails). */
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+/** "Tue 4 Jun 2030" and "10:00" at an instant in a zone; English names whatever the server's locale, as the mails are English. */
+function wallClock(zone: string, at: Date): { day: string; time: string } {
+  let format = wallClocks.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    wallClocks.set(zone, format);
+  }
+  const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const { type, value } of format.formatToParts(at)) part[type] = value;
+  return { day: `${part.weekday} ${part.day} ${part.month} ${part.year}`, time: `${part.hour}:${part.minute}` };
 }
 
 function addressText(address: Address | null): string | null {
@@ -37,14 +60,14 @@ function addressText(address: Address | null): string | null {
 const fullName = (first: string | null, last: string | null) => `${first ?? ''} ${last ?? ''}`.trim();
 
 export function createBookingMails(p: Deps) {
-  const link = (row: BookingRow) => `${p.config.publicUrl}/bookings/${row.id}`;
+  const link = (row: BookingDetails) => `${p.config.publicUrl}/bookings/${row.id}`;
 
   async function send(tx: Tx, to: string, mail: MailTemplate, attachments?: MailAttachment[]) {
     await p.queue.enqueue(tx, 'mail.send', { to, ...mail, ...(attachments ? { attachments } : {}) });
   }
 
   /** The booking as a one-event calendar, for the owner's calendar app. */
-  async function icsFor(tx: Tx, row: BookingRow, status: 'confirmed' | 'cancelled'): Promise<MailAttachment> {
+  async function icsFor(tx: Tx, row: BookingDetails, status: 'confirmed' | 'cancelled'): Promise<MailAttachment> {
     const petNames = (await petsOf(tx, [row.id])).map((pet) => pet.name).join(', ');
     const description = [
       `${row.serviceName} with ${row.businessName} for ${petNames}.`,
@@ -69,23 +92,31 @@ export function createBookingMails(p: Deps) {
     return { filename: `booking-${row.number}.ics`, contentType: 'text/calendar; charset=utf-8; method=PUBLISH', content };
   }
 
-  /** A new request: to the business owner and, when one is assigned, the worker. */
-  async function requested(tx: Tx, row: BookingRow) {
-    const contacts = await contactsOf(tx, [row.businessOwnerId, ...(row.workerUserId ? [row.workerUserId] : [])]);
-    for (const contact of contacts.values())
-      await send(tx, contact.email, {
-        template: 'booking-requested',
-        businessName: row.businessName,
-        ownerName: fullName(row.ownerFirstName, row.ownerLastName),
-        serviceName: row.serviceName,
-        when: formatWhen(row),
-        number: row.number,
-        link: link(row),
-      });
+  /**
+   * A new request: to the business owner and, when one is assigned, the worker (`recipients`, read by
+   * the caller with the rest of the new booking; accounts that are not active get nothing).
+   */
+  async function requested(tx: Tx, row: BookingDetails, recipients: { email: string; status: string }[]) {
+    const mail = {
+      template: 'booking-requested' as const,
+      businessName: row.businessName,
+      ownerName: fullName(row.ownerFirstName, row.ownerLastName),
+      serviceName: row.serviceName,
+      when: formatWhen(row),
+      number: row.number,
+      link: link(row),
+    };
+    const to = recipients.filter((r) => r.status === 'active').map((r) => r.email);
+    // One statement for both mails: every booking request makes them.
+    await p.queue.enqueueMany(
+      tx,
+      'mail.send',
+      to.map((email) => ({ to: email, ...mail })),
+    );
   }
 
   /** The owner hears the business's answer, or that nobody answered in time. */
-  async function answered(tx: Tx, row: BookingRow, outcome: 'confirmed' | 'declined' | 'expired' | 'completed') {
+  async function answered(tx: Tx, row: BookingDetails, outcome: 'confirmed' | 'declined' | 'expired' | 'completed') {
     const owner = (await contactsOf(tx, [row.ownerId])).get(row.ownerId);
     if (!owner) return;
     const base = { firstName: owner.firstName, businessName: row.businessName, serviceName: row.serviceName, number: row.number, link: link(row) };
@@ -100,7 +131,7 @@ export function createBookingMails(p: Deps) {
    * A cancellation reaches everyone involved but the person who cancelled. The owner's copy of a
    * booking that was in their calendar carries the cancelled event, which removes it there.
    */
-  async function cancelled(tx: Tx, row: BookingRow, args: { actorId: string | null; cancelledBy: string; refund: string | null; wasConfirmed: boolean }) {
+  async function cancelled(tx: Tx, row: BookingDetails, args: { actorId: string | null; cancelledBy: string; refund: string | null; wasConfirmed: boolean }) {
     const recipients = [row.ownerId, row.businessOwnerId, ...(row.workerUserId ? [row.workerUserId] : [])].filter((id) => id !== args.actorId);
     const contacts = await contactsOf(tx, recipients);
     const ics = args.wasConfirmed && contacts.has(row.ownerId) ? [await icsFor(tx, row, 'cancelled')] : undefined;

@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
-import { bookingEvents, bookingPets, bookingPhotos, bookings, businesses, media, pets, services, users, workers } from '@walkydoggy/shared/db';
+import { and, asc, desc, eq, getTableColumns, getTableName, inArray, sql, type SQL } from 'drizzle-orm';
+import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bookingEvents, bookingPets, bookingPhotos, bookings, businesses, media, pets, services, users, workers, type Address } from '@walkydoggy/shared/db';
 import type { Actor } from '../../platform/auth-guard.js';
 import type { Executor } from '../../platform/db.js';
+import { preparedStatements } from '../availability/prepared.js';
 
 /*
  * Bookings data access. Every read that answers a caller goes through `visibleTo`, so someone
@@ -48,6 +49,8 @@ function detailColumns(userId: string | null) {
   };
 }
 export type BookingRow = Awaited<ReturnType<typeof selectDetails>>[number];
+/** A booking with what its view and mails need; a list row also carries its cursor. */
+export type BookingDetails = Omit<BookingRow, 'cursorKey'>;
 
 function selectDetails(exec: Executor, userId: string | null, where: SQL | undefined) {
   return exec
@@ -124,6 +127,14 @@ export function listBookingsWhere(exec: Executor, viewer: Pick<Actor, 'id'>, whe
   return selectDetails(exec, viewer.id, where).orderBy(asc(bookings.startsAt), asc(bookings.id));
 }
 
+/**
+ * The media id of a pet's first photo that is not deleted. The pet's id is named with its table:
+ * drizzle leaves columns unqualified in a one-table select, where `id` would be ambiguous here.
+ */
+export const firstPhotoOf = (petId: AnyPgColumn) =>
+  sql<string | null>`(select pp.media_id from pet_photos pp join media m on m.id = pp.media_id and m.deleted_at is null
+    where pp.pet_id = ${sql.identifier(getTableName(petId.table))}.${sql.identifier(petId.name)} order by pp.created_at, pp.id limit 1)`;
+
 export type PetOfBooking = { bookingId: string; id: string; name: string; species: 'dog' | 'cat' | 'other'; ownerId: string; photoMediaId: string | null };
 
 /** The pets of each booking, each with its first photo. */
@@ -136,8 +147,7 @@ export async function petsOf(exec: Executor, bookingIds: string[]): Promise<PetO
       name: pets.name,
       species: pets.species,
       ownerId: pets.ownerId,
-      photoMediaId: sql<string | null>`(select pp.media_id from pet_photos pp join media m on m.id = pp.media_id and m.deleted_at is null
-        where pp.pet_id = ${pets.id} order by pp.created_at, pp.id limit 1)`,
+      photoMediaId: firstPhotoOf(pets.id),
     })
     .from(bookingPets)
     .innerJoin(pets, eq(pets.id, bookingPets.petId))
@@ -165,23 +175,141 @@ export function eventsOf(exec: Executor, bookingId: string) {
   return exec.select().from(bookingEvents).where(eq(bookingEvents.bookingId, bookingId)).orderBy(asc(bookingEvents.at), asc(lifecycleRank));
 }
 
-export type NewBooking = Omit<typeof bookings.$inferInsert, 'id' | 'number' | 'location' | 'createdAt' | 'updatedAt'> & { location: SQL | null };
+/** The columns a new booking is written with, besides its number, location and address. */
+const INSERTED = [
+  'ownerId',
+  'businessId',
+  'serviceId',
+  'workerId',
+  'seriesId',
+  'kind',
+  'status',
+  'startsAt',
+  'endsAt',
+  'blockedUntil',
+  'startDate',
+  'endDate',
+  'durationMinutes',
+  'petCount',
+  'locationKind',
+  'notes',
+  'specialInstructions',
+  'price',
+  'totalMinor',
+  'currency',
+  'cancellationPolicy',
+  'expiresAt',
+  'createdAt',
+  'updatedAt',
+] as const satisfies (keyof typeof bookings.$inferInsert)[];
+
+export type NewBooking = { [K in (typeof INSERTED)[number]]-?: Exclude<(typeof bookings.$inferInsert)[K], undefined> } & {
+  point: { lat: number; lng: number };
+  address: Address | null;
+};
+
+const businessOwnerUser = alias(users, 'business_owner_user');
 
 /**
- * Inserts a booking under `number`; null when the number is taken (the caller draws another). Only
- * the number's unique index is an expected conflict: the worker-overlap exclusion constraint still
- * raises (SQLSTATE 23P01) and becomes a 409 above.
+ * The statement of `insertBooking`, for `petCount` pets: the booking, its pets and its first event
+ * are inserted by data-modifying CTEs, and the main select joins the new row to the people it involves.
  */
-export async function insertBooking(exec: Executor, number: string, values: NewBooking): Promise<string | null> {
-  const [row] = await exec
-    .insert(bookings)
-    .values({ ...values, number } as unknown as typeof bookings.$inferInsert)
-    .onConflictDoNothing({ target: bookings.number })
-    .returning({ id: bookings.id });
-  return row?.id ?? null;
+const insertStatement = preparedStatements((exec, petCount: number) => {
+  const placeholders = Object.fromEntries(INSERTED.map((column) => [column, sql.placeholder(column)]));
+  const returning = {
+    ...bookingColumns,
+    lat: sql<number | null>`ST_Y(${bookings.location}::geometry)`.as('lat'),
+    lng: sql<number | null>`ST_X(${bookings.location}::geometry)`.as('lng'),
+  };
+  const created = exec.$with('created').as(
+    exec
+      .insert(bookings)
+      .values({
+        ...placeholders,
+        number: sql.placeholder('number'),
+        location: sql`ST_SetSRID(ST_MakePoint(${sql.placeholder('lng')}, ${sql.placeholder('lat')}), 4326)::geography`,
+        // A placeholder for the column would encode SQL null as JSON null.
+        address: sql`${sql.placeholder('address')}::jsonb`,
+      } as unknown as typeof bookings.$inferInsert)
+      .onConflictDoNothing({ target: bookings.number })
+      .returning(returning),
+  );
+  const petRows = sql.join(
+    Array.from({ length: petCount }, (_, i) => sql`(${sql.placeholder(`pet${i}`)}::uuid)`),
+    sql`, `,
+  );
+  const withPets = exec
+    .$with('created_pets', {})
+    .as(sql`insert into ${bookingPets} (booking_id, pet_id) select ${created.id}, chosen.pet_id from ${created}, (values ${petRows}) as chosen (pet_id)`);
+  const withEvent = exec.$with('created_event', {}).as(
+    sql`insert into ${bookingEvents} (booking_id, from_status, to_status, actor_id, actor_role, at)
+      select ${created.id}, null, ${sql.placeholder('status')}, ${sql.placeholder('actorId')}::uuid, ${sql.placeholder('actorRole')}, ${sql.placeholder('at')}::timestamptz from ${created}`,
+  );
+  // The CTE's columns, by name, to select them beside the joined ones.
+  const booking = Object.fromEntries(Object.keys(returning).map((k) => [k, created[k as keyof typeof returning]])) as Pick<
+    typeof created,
+    keyof typeof returning
+  >;
+  const selection = {
+    ...booking,
+    ownerFirstName: ownerUser.firstName,
+    ownerLastName: ownerUser.lastName,
+    ownerEmail: ownerUser.email,
+    businessOwner: { id: businessOwnerUser.id, email: businessOwnerUser.email, status: businessOwnerUser.status },
+    workerUserId: workers.userId,
+    workerActive: sql<boolean | null>`${workers.status} = 'active'`,
+    workerPhotoMediaId: workers.photoMediaId,
+    workerFirstName: workerUser.firstName,
+    workerLastName: workerUser.lastName,
+    workerEmail: workerUser.email,
+    workerStatus: workerUser.status,
+  };
+  const query = exec
+    .with(created, withPets, withEvent)
+    .select(selection)
+    .from(created)
+    .innerJoin(ownerUser, eq(ownerUser.id, created.ownerId))
+    .innerJoin(businessOwnerUser, eq(businessOwnerUser.id, sql.placeholder('businessOwnerId')))
+    .leftJoin(workers, eq(workers.id, created.workerId))
+    .leftJoin(workerUser, eq(workerUser.id, workers.userId));
+  return { query, selection };
+});
+
+/**
+ * Inserts a booking under `number` with its pets and its first event, in one statement that also
+ * reads who the booking involves: the owner's name, the business owner's and the worker's accounts
+ * (for the request mails) and the worker's name and photo. Null when the number is taken (the caller
+ * draws another; nothing was written). Only the number's unique index is an expected conflict: the
+ * worker-overlap exclusion constraint still raises (SQLSTATE 23P01) and becomes a 409 above.
+ */
+export async function insertBooking(
+  exec: Executor,
+  number: string,
+  values: NewBooking,
+  petIds: string[],
+  event: { actorId: string; actorRole: string; at: Date },
+  businessOwnerId: string,
+) {
+  const [row] = await insertStatement(exec, petIds.length, {
+    ...Object.fromEntries(INSERTED.map((column) => [column, values[column]])),
+    number,
+    lat: values.point.lat,
+    lng: values.point.lng,
+    address: values.address === null ? null : JSON.stringify(values.address),
+    ...Object.fromEntries(petIds.map((id, i) => [`pet${i}`, id])),
+    actorId: event.actorId,
+    actorRole: event.actorRole,
+    at: event.at.toISOString(),
+    businessOwnerId,
+  });
+  return row ?? null;
 }
 
-export async function updateBooking(exec: Executor, id: string, patch: Partial<Omit<NewBooking, 'location'>> & { location?: SQL | null; updatedAt: Date }) {
+export async function updateBooking(
+  exec: Executor,
+  id: string,
+  patch: Partial<Omit<typeof bookings.$inferInsert, 'id' | 'number' | 'location'>> & { location?: SQL | null; updatedAt: Date },
+) {
   await exec
     .update(bookings)
     .set(patch as Partial<typeof bookings.$inferInsert>)

@@ -15,7 +15,8 @@ import type { BookingPayments } from '../payments/payments.port.js';
 import { actingRole, notAllowedMessage, relationOf } from './bookings.access.js';
 import * as q from './bookings.queries.js';
 import { refundFor } from './bookings.transitions.js';
-import { bookingViews } from './bookings.view.js';
+import type { CreatedBooking } from './bookings.service.js';
+import { bookingViews, toBookingView } from './bookings.view.js';
 
 type Viewer = Pick<Actor, 'id' | 'role'>;
 
@@ -91,6 +92,12 @@ export function createBookingReads(d: { clock: Clock; payments: Pick<BookingPaym
     };
   }
 
-  return { list, get, cancellationPreview };
+  /** The view of a booking `actor` has just made, from what making it established: nothing is read again. */
+  function created(actor: Viewer, booking: CreatedBooking): Booking {
+    // A payment is made for an existing booking, so a new one has none.
+    return toBookingView(booking.details, actor, { pets: booking.pets, photos: [], payment: null, events: [booking.event] });
+  }
+
+  return { list, get, created, cancellationPreview };
 }
 export type BookingReads = ReturnType<typeof createBookingReads>;

@@ -51,7 +51,7 @@ export function bookingsModule(p: Deps): FastifyPluginAsyncZod {
         const actor = request.actor;
         const result = await slotConflictsAs409(() =>
           idempotent(p.db, { userId: actor.id, scope: 'bookings.create', key: idempotencyKeyOf(request), body: request.body, statusCode: 201 }, async (tx) =>
-            m.reads.get(tx, actor, await m.bookings.createOn(tx, actor, request.body)),
+            m.reads.created(actor, await m.bookings.createOn(tx, actor, request.body)),
           ),
         );
         if (result.replayed) reply.header('idempotent-replayed', 'true');

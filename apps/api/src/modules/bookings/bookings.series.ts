@@ -17,7 +17,8 @@ import type { Executor, Tx } from '../../platform/db.js';
 import { AppError, Conflict, Forbidden, NotFound, ValidationFailed } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import { firstInstantAt, localDateOf, MINUTE_MS, wallAt, wallOfDate, zoneOf } from '../availability/local-time.js';
-import { checkLocation, checkPets, findBookable, planTimes } from './bookings.checks.js';
+import { findBookable, pointOf } from './bookings.bookable.js';
+import { checkLocation, checkPets, planTimes } from './bookings.checks.js';
 import * as q from './bookings.queries.js';
 import { sqlStateOf, type BookingService } from './bookings.service.js';
 import { SLOT_TAKEN } from './bookings.checks.js';
@@ -70,7 +71,7 @@ function occurrences(exec: Executor, viewer: Viewer, seriesId: string) {
 
 export function createSeriesService(d: { clock: Clock; bookings: BookingService; transitions: Transitions }) {
   async function create(tx: Tx, actor: Viewer, body: CreateSeriesInput): Promise<{ series: Series; bookingIds: string[]; conflicts: SeriesConflict[] }> {
-    const bookable = await findBookable(tx, body.serviceId);
+    const bookable = await findBookable(tx, body.serviceId, { at: pointOf(body.location), pets: { userId: actor.id, ids: body.petIds } });
     if (!bookable) throw new NotFound('Service');
     if (bookingKindFor(bookable.service.type as ServiceType) !== 'slot')
       throw ValidationFailed.field('body.serviceId', 'Only time-slot services repeat; book boarding and daycare by dates.');
@@ -82,7 +83,7 @@ export function createSeriesService(d: { clock: Clock; bookings: BookingService;
     const problem = seriesRuleProblem(rule, firstDate);
     if (problem) throw ValidationFailed.field(['body', ...problem.path].join('.'), problem.message);
     // What is the same on every date is checked once: a wrong pet or place is a 400, not a conflict per date.
-    await checkPets(tx, actor.id, body.petIds, bookable.service);
+    await checkPets(tx, actor.id, body.petIds, bookable);
     planTimes(bookable, body, d.clock.now());
     await checkLocation(tx, bookable, body.location);
 
@@ -105,7 +106,7 @@ export function createSeriesService(d: { clock: Clock; bookings: BookingService;
     for (const date of expandWeeklyRule(rule, firstDate)) {
       const startsAt = new Date(firstInstantAt(zone, wallOfDate(date) + minutes * MINUTE_MS)).toISOString();
       try {
-        bookingIds.push(await tx.transaction((sp) => d.bookings.createOn(sp, actor, { ...body, startsAt }, { seriesId: series!.id })));
+        bookingIds.push((await tx.transaction((sp) => d.bookings.createOn(sp, actor, { ...body, startsAt }, { seriesId: series!.id }))).id);
       } catch (err) {
         const reason = conflictReason(err);
         if (reason === null) throw err;

@@ -12,14 +12,15 @@ import {
   checkPets,
   checkVaccinations,
   chooseWorker,
-  findBookable,
   isActiveWorkerOf,
+  geographyOf,
   planTimes,
   priceOf,
   SLOT_TAKEN,
   type AvailabilityPort,
   type BookingInput,
 } from './bookings.checks.js';
+import { findBookable, pointOf, type Bookable } from './bookings.bookable.js';
 import type { BookingMails } from './bookings.mails.js';
 import * as q from './bookings.queries.js';
 
@@ -50,20 +51,58 @@ export async function slotConflictsAs409<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A booking just made, with everything its view shows: its first event, its pets, no payment and no photos yet. */
+export type CreatedBooking = {
+  id: string;
+  details: q.BookingDetails;
+  pets: Pick<q.PetOfBooking, 'id' | 'name' | 'species' | 'photoMediaId'>[];
+  event: { fromStatus: null; toStatus: string; actorRole: string; reason: null; at: Date };
+};
+
+/**
+ * A booking just inserted as its view and mails read it: the row and its people from the insert, the
+ * service and business from the checks' read. And who is told of the request: the business owner and
+ * the worker, once each (a business owner may be the worker too).
+ */
+function createdDetails(inserted: NonNullable<Awaited<ReturnType<typeof q.insertBooking>>>, bookable: Bookable) {
+  const { businessOwner, workerEmail, workerStatus, ...row } = inserted;
+  const details: q.BookingDetails = {
+    ...row,
+    serviceName: bookable.service.name,
+    serviceType: bookable.service.type,
+    servicePriceType: bookable.service.priceType,
+    businessName: bookable.businessName,
+    businessTimeZone: bookable.timeZone,
+    businessOwnerId: bookable.businessOwnerId,
+    businessAddress: bookable.businessAddress,
+    // Every pet passed `checkPets`: the caller owns or co-owns each one.
+    callerOwnsPet: true,
+  };
+  const recipients = new Map([[businessOwner.id, businessOwner]]);
+  if (row.workerUserId && workerEmail !== null && workerStatus !== null)
+    recipients.set(row.workerUserId, { id: row.workerUserId, email: workerEmail, status: workerStatus });
+  return { details, recipients: [...recipients.values()] };
+}
+
 export function createBookingService(d: BookingServiceDeps) {
   /**
    * Creates one booking for `actor` on `tx` after every check of the contract, and enqueues the
-   * request mails. Returns the new booking's id.
+   * request mails. Returns the booking as stored with what its view needs, all of it known from the
+   * checks and the insert, so that nothing is read back.
    */
-  async function createOn(tx: Tx, actor: Pick<Actor, 'id'>, input: BookingInput, opts: { seriesId?: string } = {}): Promise<string> {
+  async function createOn(tx: Tx, actor: Pick<Actor, 'id'>, input: BookingInput, opts: { seriesId?: string } = {}): Promise<CreatedBooking> {
     const now = d.clock.now();
-    const bookable = await findBookable(tx, input.serviceId);
+    const bookable = await findBookable(tx, input.serviceId, {
+      at: pointOf(input.location),
+      pets: { userId: actor.id, ids: input.petIds },
+      slot: input.startsAt !== undefined ? { startsAt: input.startsAt, durationMinutes: input.durationMinutes, workerId: input.workerId } : undefined,
+    });
     if (!bookable) throw new NotFound('Service');
-    const petList = await checkPets(tx, actor.id, input.petIds, bookable.service);
+    const petList = await checkPets(tx, actor.id, input.petIds, bookable);
     const times = planTimes(bookable, input, now);
     if (times.kind === 'day' && input.workerId !== undefined)
       throw ValidationFailed.field('body.workerId', 'Boarding and daycare are booked with the business, not with a worker.');
-    await checkVaccinations(tx, petList, bookable.service.requiredVaccinations, times.lastDate);
+    await checkVaccinations(tx, petList.inRequestOrder, bookable.service.requiredVaccinations, times.lastDate);
     const place = await checkLocation(tx, bookable, input.location);
     let workerId: string | null = null;
     if (times.kind === 'slot') workerId = await chooseWorker(tx, d.availability, bookable, times, input.workerId);
@@ -95,17 +134,17 @@ export function createBookingService(d: BookingServiceDeps) {
       expiresAt: new Date(Math.min(now.getTime() + bookable.bookingExpiryHours * HOUR, times.startsAt.getTime())),
       createdAt: now,
       updatedAt: now,
-    } as q.NewBooking;
-    let id: string | null = null;
+    };
+    const event = { actorId: actor.id, actorRole: 'owner' as const, at: now };
+    let inserted: Awaited<ReturnType<typeof q.insertBooking>> = null;
     // 40 random bits make a repeat rare; the unique index makes it harmless.
-    for (let attempt = 0; !id; attempt++) {
+    for (let attempt = 0; !inserted; attempt++) {
       if (attempt === 5) throw new Error('Could not draw a free booking number');
-      id = await q.insertBooking(tx, newBookingNumber(), values);
+      inserted = await q.insertBooking(tx, newBookingNumber(), values, input.petIds, event, bookable.businessOwnerId);
     }
-    await q.replaceBookingPets(tx, id, input.petIds);
-    await q.insertEvent(tx, { bookingId: id, fromStatus: null, toStatus: 'pending', actorId: actor.id, actorRole: 'owner', reason: null, at: now });
-    await d.mails.requested(tx, (await q.findBooking(tx, id, null))!);
-    return id;
+    const { details, recipients } = createdDetails(inserted, bookable);
+    await d.mails.requested(tx, details, recipients);
+    return { id: details.id, details, pets: petList.byName, event: { ...event, fromStatus: null, toStatus: details.status, reason: null } };
   }
 
   /** The booking as a complete request again, with the changes of an update applied. */
@@ -137,11 +176,11 @@ export function createBookingService(d: BookingServiceDeps) {
   async function reschedule(tx: Tx, actor: Pick<Actor, 'id'>, row: q.BookingRow, body: UpdateBookingInput) {
     const now = d.clock.now();
     const input = await merged(tx, row, body);
-    const bookable = await findBookable(tx, row.serviceId);
+    const bookable = await findBookable(tx, row.serviceId, { at: pointOf(input.location), pets: { userId: actor.id, ids: input.petIds } });
     if (!bookable) throw new Conflict('This service is no longer offered, so the booking cannot be changed: cancel it instead.');
-    const petList = await checkPets(tx, actor.id, input.petIds, bookable.service);
+    const petList = await checkPets(tx, actor.id, input.petIds, bookable);
     const times = planTimes(bookable, input, now);
-    await checkVaccinations(tx, petList, bookable.service.requiredVaccinations, times.lastDate);
+    await checkVaccinations(tx, petList.inRequestOrder, bookable.service.requiredVaccinations, times.lastDate);
     const place = await checkLocation(tx, bookable, input.location);
     let workerId: string | null = row.workerId;
     if (times.kind === 'slot') {
@@ -164,7 +203,9 @@ export function createBookingService(d: BookingServiceDeps) {
       endDate: times.endDate,
       durationMinutes: times.durationMinutes,
       petCount: input.petIds.length,
-      ...place,
+      locationKind: place.locationKind,
+      location: geographyOf(place.point),
+      address: place.address,
       notes: input.notes ?? null,
       specialInstructions: input.specialInstructions ?? null,
       price,

@@ -1,0 +1,212 @@
+/**
+ * What the HTTP benchmarks share: a scratch PostgreSQL database per run, servers in child processes
+ * (so that autocannon does not share their event loop), autocannon itself, pgbench with per-transaction
+ * percentiles, and Markdown tables. Run as a script with WD_BENCH_CHILD set, this file is the child
+ * server: `api` (the app on WD_BENCH_DB) or `hello` (a bare Fastify route, the HTTP ceiling).
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const self = fileURLToPath(import.meta.url);
+export const root = path.resolve(path.dirname(self), '..');
+/** The API child signs and checks tokens with this secret, so a benchmark can sign its own. */
+export const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+export const CONNECTIONS = 50;
+
+export type Stats = { name: string; perSecond: number; p50: number; p99: number; note?: string };
+
+// ───────────────────────── database ─────────────────────────
+
+/** A new, empty database on the benchmark's server (BENCH_PG_URL), dropped again by `drop`. */
+export async function scratchDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `wd_bench_${crypto.randomBytes(4).toString('hex')}`;
+  const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  return {
+    name,
+    url,
+    async drop() {
+      await admin.query(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Fresh planner statistics after seeding, as a production database would have. */
+export async function analyze(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('analyze');
+  await client.end();
+}
+
+// ───────────────────────── child servers ─────────────────────────
+
+/**
+ * Starts a server in a child process and waits for its port. With BENCH_CPU_PROF set to a folder, the
+ * API child writes a V8 CPU profile there when it stops (open it in Chrome DevTools or speedscope).
+ */
+export async function childServer(role: 'api' | 'hello', databaseUrl = ''): Promise<{ child: ChildProcess; port: number }> {
+  const profile = role === 'api' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  const child = fork(self, [], {
+    env: { ...process.env, WD_BENCH_CHILD: role, WD_BENCH_DB: databaseUrl },
+    execArgv: ['--import', 'tsx', ...profile],
+    stdio: 'inherit',
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`${role} server exited with ${code}`)));
+  });
+  return { child, port };
+}
+
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+/** How many statements the API child has sent to the database so far. */
+export function statementsSent(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const answer = (m: unknown) => {
+      if (m && typeof m === 'object' && 'statements' in m) {
+        child.off('message', answer);
+        resolve((m as { statements: number }).statements);
+      }
+    };
+    child.on('message', answer);
+    child.send('statements');
+  });
+}
+
+async function serveChild(role: string) {
+  if (role === 'hello') {
+    const { default: Fastify } = await import('fastify');
+    const app = Fastify();
+    app.get('/hello', async () => ({ hello: 'world' }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    process.send!({ port: (app.server.address() as { port: number }).port });
+    process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+    return;
+  }
+  // Every statement the API sends (pg-boss's included), for `statementsSent`.
+  let statements = 0;
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    statements++;
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  process.on('message', (m) => {
+    if (m === 'statements') process.send!({ statements });
+  });
+  const { buildApp } = await import('../apps/api/src/app.js');
+  const { loadConfig } = await import('../apps/api/src/platform/config.js');
+  const config = loadConfig({
+    DATABASE_URL: process.env.WD_BENCH_DB,
+    LOG_LEVEL: 'silent',
+    JOB_WORKERS: 'false',
+    RATE_LIMIT_MAX: '100000000',
+    AUTH_RATE_LIMIT_MAX: '100000000',
+    JWT_SECRET,
+    SEED_DEMO: 'false',
+    DATA_DIR: path.join(os.tmpdir(), 'wd-bench-api'),
+    DATABASE_POOL_MAX: String(CONNECTIONS / 2),
+  });
+  const app = await buildApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  process.send!({ port: (app.server.address() as { port: number }).port });
+  process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+}
+
+// ───────────────────────── load ─────────────────────────
+
+export type AutocannonResult = {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  statusCodeStats: Record<string, { count: number }>;
+  non2xx: number;
+  errors: number;
+  start: Date;
+  finish: Date;
+};
+
+/** autocannon with `CONNECTIONS` connections against a child server on 127.0.0.1. */
+export function autocannon(port: number, seconds: number, requests: Record<string, unknown>[]): Promise<AutocannonResult> {
+  const run = createRequire(import.meta.url)('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+  return run({ url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: seconds, requests });
+}
+
+/** pgbench `-n -M prepared -c CONNECTIONS -j 2` with `script` for `seconds`; percentiles from its per-transaction log. */
+export async function pgbench(url: string, script: string, seconds: number): Promise<{ tps: number; p50: number; p99: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wd-pgbench-'));
+  const file = path.join(dir, 'script.sql');
+  fs.writeFileSync(file, script);
+  const args = [
+    '-n',
+    '-M',
+    'prepared',
+    '-c',
+    String(CONNECTIONS),
+    '-j',
+    '2',
+    '-T',
+    String(seconds),
+    '-f',
+    file,
+    '-l',
+    '--log-prefix',
+    path.join(dir, 'tx'),
+    url,
+  ];
+  try {
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.env.PGBENCH ?? 'pgbench', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`pgbench exited with ${code}:\n${out}`))));
+    });
+    const tps = Number(/tps = ([\d.]+)/.exec(output)?.[1] ?? NaN);
+    // Log lines: client_id transaction_no time_us script_no time_epoch time_us
+    const latencies = fs
+      .readdirSync(dir)
+      .filter((f) => f.startsWith('tx'))
+      .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n'))
+      .map((line) => Number(line.split(' ')[2]) / 1000)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
+    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? NaN;
+    return { tps, p50: pct(50), p99: pct(99) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ───────────────────────── reporting ─────────────────────────
+
+export const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+/** A Markdown table of runs: per second (under `rateHeader`), p50, p99 and a note. */
+export function statsTable(rows: Stats[], rateHeader = 'per s'): string {
+  return [
+    `| run | ${rateHeader} | p50 | p99 | note |`,
+    `|---|---|---|---|---|`,
+    ...rows.map((r) => `| ${r.name} | ${Math.round(r.perSecond)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.note ?? ''} |`),
+  ].join('\n');
+}
+
+/** "2 cores, Node v20…": what the figures were measured on. */
+export const machine = () => `${os.cpus().length} cores, Node ${process.version}`;
+
+if (process.env.WD_BENCH_CHILD && process.argv[1] && path.resolve(process.argv[1]) === self) await serveChild(process.env.WD_BENCH_CHILD);
