@@ -11,7 +11,16 @@ export type MailTemplate =
   // Bookings: `when` is already formatted in the business's time zone; `link` opens the booking in the web app.
   | { template: 'booking-requested'; businessName: string; ownerName: string; serviceName: string; when: string; number: string; link: string }
   | { template: 'booking-confirmed'; firstName: string; businessName: string; serviceName: string; when: string; number: string; link: string }
-  | { template: 'booking-declined'; firstName: string; businessName: string; serviceName: string; when: string; number: string; reason: string | null; link: string }
+  | {
+      template: 'booking-declined';
+      firstName: string;
+      businessName: string;
+      serviceName: string;
+      when: string;
+      number: string;
+      reason: string | null;
+      link: string;
+    }
   | { template: 'booking-expired'; firstName: string; businessName: string; serviceName: string; when: string; number: string; link: string }
   | {
       template: 'booking-cancelled';
@@ -27,7 +36,15 @@ export type MailTemplate =
     }
   | { template: 'booking-completed'; firstName: string; businessName: string; serviceName: string; number: string; notes: string | null; link: string }
   // Payments: amounts formatted with their currency.
-  | { template: 'payment-receipt'; firstName: string; businessName: string; number: string; total: string; lines: { label: string; amount: string }[]; invoiceLink: string }
+  | {
+      template: 'payment-receipt';
+      firstName: string;
+      businessName: string;
+      number: string;
+      total: string;
+      lines: { label: string; amount: string }[];
+      invoiceLink: string;
+    }
   | { template: 'refund-issued'; firstName: string; number: string; amount: string; link: string };
 
 /** A file attached to a mail (an .ics invitation): text content, sent as is. */
@@ -46,4 +63,11 @@ export type JobMap = {
   'payments.refund': { refundId: string };
 };
 export type JobName = keyof JobMap;
-export const JOB_NAMES = ['mail.send', 'user.erase', 'bookings.expire-due', 'payments.capture', 'payments.release', 'payments.refund'] as const satisfies readonly JobName[];
+export const JOB_NAMES = [
+  'mail.send',
+  'user.erase',
+  'bookings.expire-due',
+  'payments.capture',
+  'payments.release',
+  'payments.refund',
+] as const satisfies readonly JobName[];

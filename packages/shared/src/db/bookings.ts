@@ -67,9 +67,7 @@ export const bookings = pgTable(
     seriesId: uuid('series_id').references(() => bookingSeries.id),
     /** `slot`: a worker's time slot; `day`: boarding/daycare counted against the business's daily capacity. */
     kind: text('kind', { enum: ['slot', 'day'] }).notNull(),
-    status: text('status', { enum: BOOKING_STATUSES })
-      .notNull()
-      .default('pending'),
+    status: text('status', { enum: BOOKING_STATUSES }).notNull().default('pending'),
     startsAt: tstz('starts_at').notNull(),
     endsAt: tstz('ends_at').notNull(),
     /** End of the time the worker is held: `ends_at` plus the business's travel buffer (slot bookings). */
@@ -229,9 +227,7 @@ export const payments = pgTable(
     /** `booking`: the booking's price, authorised then captured; `tip`: after completion, all to the business. */
     kind: text('kind', { enum: ['booking', 'tip'] }).notNull(),
     provider: text('provider', { enum: ['stripe', 'simulated'] }).notNull(),
-    status: text('status', { enum: PAYMENT_STATUSES })
-      .notNull()
-      .default('pending'),
+    status: text('status', { enum: PAYMENT_STATUSES }).notNull().default('pending'),
     amountMinor: integer('amount_minor').notNull(),
     currency: text('currency').notNull(),
     platformFeeMinor: integer('platform_fee_minor').notNull(),
@@ -259,7 +255,10 @@ export const payments = pgTable(
     uniqueIndex('payments_live_booking_key')
       .on(t.bookingId)
       .where(sql`kind = 'booking' and status not in ('failed', 'cancelled')`),
-    check('payments_split_check', sql`${t.amountMinor} > 0 and ${t.platformFeeMinor} >= 0 and ${t.platformFeeMinor} + ${t.businessPayoutMinor} = ${t.amountMinor}`),
+    check(
+      'payments_split_check',
+      sql`${t.amountMinor} > 0 and ${t.platformFeeMinor} >= 0 and ${t.platformFeeMinor} + ${t.businessPayoutMinor} = ${t.amountMinor}`,
+    ),
     check('payments_refund_check', sql`${t.refundedMinor} between 0 and ${t.amountMinor} and ${t.feeRefundedMinor} between 0 and ${t.platformFeeMinor}`),
   ],
 );

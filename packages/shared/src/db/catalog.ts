@@ -14,7 +14,17 @@ export const media = pgTable(
       .notNull()
       .references(() => users.id),
     purpose: text('purpose', {
-      enum: ['pet_photo', 'vaccination_document', 'business_logo', 'business_cover', 'business_photo', 'business_document', 'worker_photo', 'avatar', 'booking_photo'],
+      enum: [
+        'pet_photo',
+        'vaccination_document',
+        'business_logo',
+        'business_cover',
+        'business_photo',
+        'business_document',
+        'worker_photo',
+        'avatar',
+        'booking_photo',
+      ],
     }).notNull(),
     kind: text('kind', { enum: ['image', 'document'] }).notNull(),
     mimeType: text('mime_type').notNull(),
