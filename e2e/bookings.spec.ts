@@ -144,7 +144,7 @@ export const tests: E2ETest[] = [
       await page.goto(`/bookings/${bookingId}`);
       await page.getByRole('link', { name: 'Change booking' }).click();
       await page.getByRole('heading', { name: `Change booking ${requested.number}` }).waitFor();
-      const newSlot = page.locator('input[name="slot"]').first();
+      const newSlot = page.locator('input[name="slot"]:not(:checked)').first();
       const movedTo = await newSlot.getAttribute('value');
       assert(movedTo && movedTo !== first.startsAt, `the change form offers ${movedTo} as a new time`);
       await newSlot.check();

@@ -255,6 +255,14 @@ export type CompleteBookingBody = z.infer<typeof completeBookingBodySchema>;
 
 export const bookingIdParamsSchema = z.object({ id: uuid });
 
+/**
+ * A booking number: WD- and two groups of four of Crockford's base32 (no I, L, O or U, so a number
+ * read out over the phone is not misheard). The API draws them; people type them back to find a booking.
+ */
+export const BOOKING_NUMBER_PATTERN = /^WD-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
+/** A number as someone types it: surrounding spaces and the letters' case do not matter. */
+export const bookingNumberSchema = z.string().trim().toUpperCase().regex(BOOKING_NUMBER_PATTERN, 'A booking number looks like WD-7K3M-9Q2P.');
+
 // ───────────────────────── lists ─────────────────────────
 
 /** `?status=pending,confirmed` (or the parameter repeated) → a list of statuses. */
@@ -277,6 +285,8 @@ export const listBookingsQuerySchema = catalogPageQuerySchema
     role: z.enum(['owner', 'business', 'worker']).optional(),
     businessId: uuid.optional(),
     ownerId: uuid.optional(),
+    /** Exactly this booking, among those the other filters let through. */
+    number: bookingNumberSchema.optional(),
     order: z.enum(['asc', 'desc']).default('asc'),
   })
   .superRefine((v, ctx) => {
@@ -391,6 +401,8 @@ export const availabilityQuerySchema = z
     from: catalogDateSchema,
     to: catalogDateSchema,
     pets: z.coerce.number().int('A whole number of pets.').min(1, 'At least 1 pet.').max(MAX_BOOKING_PETS, `At most ${MAX_BOOKING_PETS} pets.`).default(1),
+    /** The pending booking its owner is changing: its own hold is ignored, so its time is offered again. */
+    excludeBookingId: uuid.optional(),
   })
   .superRefine((v, ctx) => {
     if (!isRealDate(v.from) || !isRealDate(v.to)) return;

@@ -82,6 +82,11 @@ export const paymentSchema = z.object({
   platformFeeMinor: minor,
   businessPayoutMinor: minor,
   refundedMinor: minor,
+  /**
+   * What a refund may still give back: nothing unless the money was taken; else the amount minus what
+   * was refunded or is on its way back (pending refunds count). The refund endpoint's own limit.
+   */
+  refundableMinor: minor,
   authorizedAt: nullableString,
   paidAt: nullableString,
   refundedAt: nullableString,
@@ -108,6 +113,7 @@ export const earningsSchema = z.object({
   payouts: z.array(
     z.object({
       paymentId: z.string(),
+      bookingId: z.string(),
       bookingNumber: z.string(),
       kind: z.enum(PAYMENT_KINDS),
       amountMinor: minor,

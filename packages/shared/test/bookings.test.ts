@@ -4,6 +4,7 @@ import {
   ACTIVE_BOOKING_STATUSES,
   BOOKING_ACTIONS,
   BOOKING_ACTOR_ROLES,
+  BOOKING_NUMBER_PATTERN,
   BOOKING_STATUSES,
   BOOKING_TRANSITIONS,
   availabilityQuerySchema,
@@ -216,12 +217,39 @@ describe('listBookingsQuerySchema', () => {
     const q = { from: '2025-07-01', to: '2025-07-02T10:00:00Z', order: 'desc', businessId: ID, ownerId: ID2, role: 'business', limit: '50' };
     expect(listBookingsQuerySchema.parse(q)).toEqual({ ...q, limit: 50 });
   });
+  it('finds one booking number however it is typed, and refuses what cannot be one', () => {
+    expect(listBookingsQuerySchema.parse({ number: ' wd-7k3m-9q2p ' }).number).toBe('WD-7K3M-9Q2P');
+    expect(refusal(listBookingsQuerySchema, { number: 'WD-7K3M' })).toEqual([{ path: 'number', message: 'A booking number looks like WD-7K3M-9Q2P.' }]);
+    // I, L, O and U are not in the alphabet the numbers are drawn from.
+    for (const number of ['WD-7K3M-9Q2O', 'WD-IL00-0000', 'XX-7K3M-9Q2P', 'WD-7K3M-9Q2PX', "WD-7K3M-9Q2P' or 1=1"])
+      expect(paths(refusal(listBookingsQuerySchema, { number }))).toEqual(['number']);
+  });
+});
+
+describe('BOOKING_NUMBER_PATTERN', () => {
+  it("is WD- and two groups of four of Crockford's base32", () => {
+    expect(BOOKING_NUMBER_PATTERN.test('WD-0123-4567')).toBe(true);
+    expect(BOOKING_NUMBER_PATTERN.test('WD-89AB-CDEF')).toBe(true);
+    expect(BOOKING_NUMBER_PATTERN.test('WD-GHJK-MNPQ')).toBe(true);
+    expect(BOOKING_NUMBER_PATTERN.test('WD-RSTV-WXYZ')).toBe(true);
+    for (const letter of ['I', 'L', 'O', 'U']) expect(BOOKING_NUMBER_PATTERN.test(`WD-${letter}000-0000`)).toBe(false);
+    expect(BOOKING_NUMBER_PATTERN.test('wd-7k3m-9q2p')).toBe(false);
+  });
 });
 
 describe('availabilityQuerySchema', () => {
   it('coerces pets with a default of 1', () => {
     expect(availabilityQuerySchema.parse({ from: '2025-07-01', to: '2025-07-01' }).pets).toBe(1);
     expect(availabilityQuerySchema.parse({ from: '2025-07-01', to: '2025-07-31', pets: '3' }).pets).toBe(3);
+  });
+  it('may name the booking being changed, by its id', () => {
+    expect(availabilityQuerySchema.parse({ from: '2025-07-01', to: '2025-07-01', excludeBookingId: ID })).toEqual({
+      from: '2025-07-01',
+      to: '2025-07-01',
+      pets: 1,
+      excludeBookingId: ID,
+    });
+    expect(paths(refusal(availabilityQuerySchema, { from: '2025-07-01', to: '2025-07-01', excludeBookingId: 'WD-7K3M-9Q2P' }))).toEqual(['excludeBookingId']);
   });
   it('refuses 32 days, an inverted range and 21 pets', () => {
     expect(paths(refusal(availabilityQuerySchema, { from: '2025-07-01', to: '2025-08-01' }))).toEqual(['to']);

@@ -75,6 +75,7 @@ describe('responses', () => {
     platformFeeMinor: 300,
     businessPayoutMinor: 1700,
     refundedMinor: 1000,
+    refundableMinor: 1000,
     authorizedAt: '2025-07-01T09:00:00.000Z',
     paidAt: '2025-07-01T10:00:00.000Z',
     refundedAt: '2025-07-02T10:00:00.000Z',
@@ -86,6 +87,8 @@ describe('responses', () => {
     const { refunds: _, ...withoutRefunds } = payment;
     expect(paths(paymentSchema.safeParse(withoutRefunds))).toEqual(['refunds']);
     expect(paths(paymentSchema.safeParse({ ...payment, provider: 'paypal' }))).toEqual(['provider']);
+    const { refundableMinor: _r, ...withoutRefundable } = payment;
+    expect(paths(paymentSchema.safeParse(withoutRefundable))).toEqual(['refundableMinor']);
   });
   it('earnings and config', () => {
     const earnings = {
@@ -95,9 +98,14 @@ describe('responses', () => {
       refundsMinor: 0,
       tipsMinor: 500,
       netMinor: 2200,
-      payouts: [{ paymentId: ID, bookingNumber: 'WD-1', kind: 'tip', amountMinor: 500, feeMinor: 0, payoutMinor: 500, refundedMinor: 0, paidAt: null }],
+      payouts: [
+        { paymentId: ID, bookingId: ID, bookingNumber: 'WD-1', kind: 'tip', amountMinor: 500, feeMinor: 0, payoutMinor: 500, refundedMinor: 0, paidAt: null },
+      ],
     };
     expect(earningsSchema.parse(earnings)).toEqual(earnings);
+    // A row links to its booking.
+    const { bookingId: _b, ...withoutBooking } = earnings.payouts[0]!;
+    expect(paths(earningsSchema.safeParse({ ...earnings, payouts: [withoutBooking] }))).toEqual(['payouts.0.bookingId']);
     expect(paymentsConfigSchema.parse({ provider: 'stripe', publishableKey: 'pk_test_1' })).toEqual({ provider: 'stripe', publishableKey: 'pk_test_1' });
     expect(paths(paymentsConfigSchema.safeParse({ provider: 'simulated' }))).toEqual(['publishableKey']);
   });

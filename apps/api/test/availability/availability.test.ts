@@ -142,7 +142,7 @@ it('is described in the OpenAPI document', async () => {
   const doc = (await t.app.inject('/docs/json')).json();
   const op = doc.paths['/v1/services/{id}/availability'].get;
   expect(op.operationId).toBe('getServiceAvailability');
-  expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['from', 'id', 'pets', 'to']);
+  expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['excludeBookingId', 'from', 'id', 'pets', 'to']);
 });
 
 describe('who performs the service', () => {

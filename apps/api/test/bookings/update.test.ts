@@ -119,6 +119,15 @@ describe('PUT /v1/bookings/:id by the owner', () => {
     expect((await call(t, m.petOwner, 'GET', `/v1/bookings/${b.id}`)).json().data).toEqual(view);
   });
 
+  it("clears notes and special instructions sent as '' (or blanks), and leaves out what is not sent", async () => {
+    const b = await booked(t, m.petOwner, bookingBody(m, { startsAt: berlin(nextDay(), '10:00'), notes: 'Ring twice.', specialInstructions: 'Shy dog.' }));
+    const cleared = await put(m.petOwner, b.id, { notes: '' });
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    expect(cleared.json().data).toMatchObject({ notes: null, specialInstructions: 'Shy dog.' });
+    const blank = await put(m.petOwner, b.id, { specialInstructions: '   ' });
+    expect(blank.json().data).toMatchObject({ notes: null, specialInstructions: null });
+  });
+
   it('only while pending, and only by the person who booked', async () => {
     const b = await booked(t, m.petOwner, bookingBody(m, { startsAt: berlin(nextDay(), '10:00') }));
     const body = { notes: 'changed' };

@@ -54,6 +54,7 @@ describe('GET /v1/businesses/:id/earnings', () => {
     expect(data.payouts).toHaveLength(3);
     expect(data.payouts).toContainEqual({
       paymentId: refunded.paymentId,
+      bookingId: refunded.booking.id,
       bookingNumber: refunded.booking.number,
       kind: 'booking',
       amountMinor: 3333,
@@ -62,7 +63,10 @@ describe('GET /v1/businesses/:id/earnings', () => {
       refundedMinor: 1666,
       paidAt: '2030-03-15T10:00:00.000Z',
     });
-    expect(data.payouts).toContainEqual(expect.objectContaining({ paymentId: tip, kind: 'tip', amountMinor: 500, feeMinor: 0, payoutMinor: 500 }));
+    // A tip links to the booking it was given for.
+    expect(data.payouts).toContainEqual(
+      expect.objectContaining({ paymentId: tip, bookingId: plain.booking.id, kind: 'tip', amountMinor: 500, feeMinor: 0, payoutMinor: 500 }),
+    );
     expect(data.payouts.reduce((s: number, p: { payoutMinor: number }) => s + p.payoutMinor, 0)).toBe(data.netMinor);
 
     // The period is by local date, both ends inclusive.

@@ -30,6 +30,7 @@ describe('POST /v1/payments/intent (booking)', () => {
         platformFeeMinor: 499, // floor(3333 × 0.15)
         businessPayoutMinor: 2834,
         refundedMinor: 0,
+        refundableMinor: 0, // nothing taken yet
         authorizedAt: null,
         paidAt: null,
         refundedAt: null,

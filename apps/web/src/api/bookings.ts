@@ -20,6 +20,8 @@ export type BookingListQuery = {
   to?: string;
   role?: 'owner' | 'business' | 'worker';
   businessId?: string;
+  /** A booking number (WD-XXXX-XXXX): exactly that booking, if the caller may see it. */
+  number?: string;
   order?: 'asc' | 'desc';
   cursor?: string | null;
   limit?: number;
@@ -41,6 +43,7 @@ export const bookingsApi = {
         to: query.to,
         role: query.role,
         businessId: query.businessId,
+        number: query.number,
         order: query.order,
         cursor: query.cursor,
         limit: query.limit,
@@ -57,8 +60,9 @@ export const bookingsApi = {
   cancel: (id: string, reason: string, refundPercent?: number) =>
     api.post<Booking>(`/bookings/${id}/cancel`, refundPercent === undefined ? { reason } : { reason, refundPercent }),
   cancellationPreview: (id: string) => api.get<CancellationPreview>(`/bookings/${id}/cancellation-preview`),
-  availability: (serviceId: string, from: string, to: string, pets: number) =>
-    api.get<Availability>(`/services/${serviceId}/availability${queryString({ from, to, pets })}`),
+  /** `excludeBookingId`: the owner's pending booking being changed, whose own time is then offered too. */
+  availability: (serviceId: string, from: string, to: string, pets: number, excludeBookingId?: string) =>
+    api.get<Availability>(`/services/${serviceId}/availability${queryString({ from, to, pets, excludeBookingId })}`),
 };
 
 export const seriesApi = {

@@ -1,4 +1,4 @@
-/** Small rules about payments the pages share: what was taken, what can still be refunded, tip amounts. */
+/** Small rules about payments the pages share: what was taken, tip amounts. What can still be refunded is the API's `refundableMinor`. */
 import { TIP_MAX_MINOR, TIP_MIN_MINOR, formatMoney, type Payment, type PaymentKind, type PaymentStatus } from '@walkydoggy/shared';
 import { minorDigits } from './money';
 
@@ -13,16 +13,6 @@ export function isPaid(payment: Pick<Payment, 'status'>): boolean {
 
 /** The web page of a payment's invoice; receipt mails link to the same path. */
 export const invoicePath = (paymentId: string) => `/payments/${paymentId}/invoice`;
-
-/**
- * What can still be refunded of a payment. Refunds still pending count as given, as the API counts
- * them, so the form never offers more than the API accepts.
- */
-export function refundableMinor(payment: Pick<Payment, 'status' | 'amountMinor' | 'refundedMinor' | 'refunds'>): number {
-  if (!isPaid(payment)) return 0;
-  const promised = payment.refunds.filter((r) => r.status !== 'failed').reduce((sum, r) => sum + r.amountMinor, 0);
-  return Math.max(0, payment.amountMinor - Math.max(promised, payment.refundedMinor));
-}
 
 /** Whole amounts offered as one-click tips (2, 5, 10 in the currency), inside the API's limits. */
 export function tipPresets(currency: string): number[] {

@@ -162,13 +162,16 @@ describe('booking page', () => {
 
   it('lets the business give a goodwill refund of what remains, and refuses more', async () => {
     const pendingRefund = { id: 'r1', amountMinor: 500, reason: 'Late', status: 'pending' as const, createdAt: '2025-06-02T10:00:00.000Z' };
-    const captured = aPayment({ status: 'succeeded', paidAt: '2025-06-01T08:00:00.000Z', refunds: [pendingRefund] });
+    // What remains is the API's figure: the €5.00 on its way counts as given.
+    const captured = aPayment({ status: 'succeeded', paidAt: '2025-06-01T08:00:00.000Z', refunds: [pendingRefund], refundableMinor: 1300 });
     const net = mockFetch({
       [`GET /v1/bookings/${BOOKING}`]: ok(aBooking({ status: 'completed', actions: [], payment: { ...paid } })),
       'GET /v1/businesses': ok([]),
       [PAYMENTS]: ok([captured]),
-      [`POST /v1/payments/${PAYMENT}/refund`]: (call) =>
-        ok({ ...captured, refunds: [pendingRefund, { ...pendingRefund, id: 'r2', amountMinor: (call.body as { amountMinor: number }).amountMinor }] }),
+      [`POST /v1/payments/${PAYMENT}/refund`]: (call) => {
+        const { amountMinor } = call.body as { amountMinor: number };
+        return ok({ ...captured, refundableMinor: 1300 - amountMinor, refunds: [pendingRefund, { ...pendingRefund, id: 'r2', amountMinor }] });
+      },
     });
     await openAs('business');
     const page = wrapper!;
@@ -194,6 +197,26 @@ describe('booking page', () => {
     expect(net.callsTo(`POST /v1/payments/${PAYMENT}/refund`)[0]?.body).toEqual({ reason: 'The walk was cut short.', amountMinor: 300 });
     expect(page.text()).toContain("€3.00 will be refunded to the owner's card.");
     expect(page.find('.payment-list').text()).toContain('Refund €3.00 (on its way) — Late');
+    await page
+      .findAll('button')
+      .find((b) => b.text().startsWith('Refund'))!
+      .trigger('click');
+    expect(page.find('.refund-preview').text()).toBe('€10.00 of €18.00 can still be refunded.');
+  });
+
+  it('offers a refund only while the API says something remains', async () => {
+    // Taken, with no refund rows of ours, but refunded at the provider (its dashboard): nothing remains.
+    const elsewhere = aPayment({ status: 'succeeded', paidAt: '2025-06-01T08:00:00.000Z', refundedMinor: 1800, refundableMinor: 0 });
+    const tip = aPayment({ id: 'tip-1', kind: 'tip', amountMinor: 400, status: 'succeeded', paidAt: '2025-06-02T08:00:00.000Z', refundableMinor: 400 });
+    mockFetch({
+      [`GET /v1/bookings/${BOOKING}`]: ok(aBooking({ status: 'completed', actions: [], payment: { ...paid, refundedMinor: 1800 } })),
+      'GET /v1/businesses': ok([]),
+      [PAYMENTS]: ok([tip, elsewhere]),
+    });
+    await openAs('business');
+
+    // Only the tip has a refund button (its hidden text names the payment).
+    expect(wrapper!.findAll('.payment-list button').map((b) => b.text())).toEqual(['Refundtip €4.00']);
   });
 
   it('lets an admin cancel with a refund percentage of their choosing and a reason', async () => {

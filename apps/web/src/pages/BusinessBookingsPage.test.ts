@@ -89,4 +89,42 @@ describe('business bookings page', () => {
     expect(days[4]!.text()).toContain('Solo walk');
     expect(days[2]!.text()).toContain('Today');
   });
+
+  it("finds one of the business's bookings by its number, and a new filter shows the list again", async () => {
+    const FIND = (number: string) => `GET /v1/bookings?role=business&businessId=${BIZ}&number=${number}&limit=50`;
+    const PAST = `GET /v1/bookings?status=completed%2Ccancelled%2Cdeclined%2Cexpired&role=business&businessId=${BIZ}&order=desc&limit=50`;
+    const net = mockFetch({
+      ...business,
+      [LIST]: ok([aBooking(), aBooking({ id: 'b2', number: 'WD-2222-2222' })]),
+      [FIND('WD-7K3M-9Q2P')]: ok([aBooking({ status: 'completed', actions: [] })]),
+      [FIND('WD-3333-3333')]: ok([]),
+      [PAST]: ok([]),
+    });
+    wrapper = (await mountPage(BusinessBookingsPage, '/business/bookings')).wrapper;
+    await settle();
+    expect(wrapper.findAll('.booking-card')).toHaveLength(2);
+    const search = wrapper.find('form[role="search"]');
+
+    await search.find('input').setValue('wd-7k3m-9q2p');
+    await search.trigger('submit');
+    await settle();
+    expect(net.callsTo(FIND('WD-7K3M-9Q2P'))).toHaveLength(1);
+    expect(wrapper.findAll('.booking-card')).toHaveLength(1);
+    expect(wrapper.find('.booking-card').text()).toContain('Completed');
+
+    await search.find('input').setValue('WD-3333-3333');
+    await search.trigger('submit');
+    await settle();
+    expect(wrapper.text()).toContain('None of your bookings has the number WD-3333-3333.');
+
+    await search.find('input').setValue('WD 3333');
+    await search.trigger('submit');
+    expect(search.find('.field__error').text()).toBe('A booking number looks like WD-7K3M-9Q2P.');
+    expect(net.calls.filter((c) => c.path.includes('number='))).toHaveLength(2);
+
+    await wrapper.find('select').setValue('past');
+    await settle();
+    expect(net.callsTo(PAST)).toHaveLength(1);
+    expect(wrapper.find('form[role="search"] input').element).toHaveProperty('value', '');
+  });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { VueWrapper } from '@vue/test-utils';
 import { mockFetch, ok } from '../test/fetchMock';
 import { mountPage, settle } from '../test/mountPage';
-import { BIZ, aBusiness } from '../test/bookingFixtures';
+import { BIZ, BOOKING, aBusiness } from '../test/bookingFixtures';
 import BusinessEarningsPage from './BusinessEarningsPage.vue';
 import BusinessPayoutsPage from './BusinessPayoutsPage.vue';
 
@@ -24,11 +24,23 @@ const earnings = {
   grossMinor: 3600,
   platformFeesMinor: 405,
   refundsMinor: 900,
-  tipsMinor: 0,
+  tipsMinor: 500,
   netMinor: 2295,
   payouts: [
     {
+      paymentId: 'p2',
+      bookingId: BOOKING,
+      bookingNumber: 'WD-1111-1111',
+      kind: 'tip',
+      amountMinor: 500,
+      feeMinor: 0,
+      payoutMinor: 500,
+      refundedMinor: 0,
+      paidAt: '2025-06-04T10:00:00.000Z',
+    },
+    {
       paymentId: 'p1',
+      bookingId: BOOKING,
       bookingNumber: 'WD-1111-1111',
       kind: 'booking',
       amountMinor: 1800,
@@ -62,6 +74,11 @@ describe('earnings and payouts', () => {
     expect(wrapper.find('.figure--total').text()).toContain('€22.95');
     expect(wrapper.find('table').text()).toContain('WD-1111-1111');
     expect(wrapper.find('table a[href="/payments/p1/invoice"]').text()).toBe('Invoice of WD-1111-1111');
+    // Each row's booking number leads to its booking; a tip's to the booking it was given for.
+    expect(wrapper.findAll(`table a[href="/bookings/${BOOKING}"]`).map((a) => a.text())).toEqual([
+      'WD-1111-1111 (the booking the tip was for)',
+      'WD-1111-1111',
+    ]);
     await wrapper
       .findAll('button')
       .find((b) => b.text() === 'Set up payouts')!

@@ -6,7 +6,8 @@ import { mountPage, settle } from '../test/mountPage';
 import { BIZ, BOOKING, PAYMENT, PET, PET2, SERVICE, aBooking, aBusiness, aPet, aService, slotAvailability } from '../test/bookingFixtures';
 import EditBookingPage from './EditBookingPage.vue';
 
-const AVAILABILITY = (pets: number) => `GET /v1/services/${SERVICE}/availability?from=2025-06-01&to=2025-06-28&pets=${pets}`;
+/** The booking's own hold is left out, so its time is offered. */
+const AVAILABILITY = (pets: number) => `GET /v1/services/${SERVICE}/availability?from=2025-06-01&to=2025-06-28&pets=${pets}&excludeBookingId=${BOOKING}`;
 const GET = `GET /v1/bookings/${BOOKING}`;
 const PUT = `PUT /v1/bookings/${BOOKING}`;
 const pending = aBooking({
@@ -62,9 +63,22 @@ describe('changing a booking', () => {
     expect(page.find('h1').text()).toBe('Change booking WD-7K3M-9Q2P');
     expect(page.text()).toContain('Now: ');
     expect(page.text()).toContain('The price stays €18.00');
+    // Its own time is chosen, and marked, among the free ones.
+    const own = page.find(`input[name="slot"][value="${pending.startsAt}"]`);
+    expect((own.element as HTMLInputElement).checked).toBe(true);
+    expect(own.element.closest('label')?.textContent).toContain('current');
+    expect(page.text()).toContain('The current time is chosen below; choose another one to move the booking.');
 
     await page.find('input[name="slot"][value="2025-06-02T07:15:00.000Z"]').setValue(true);
     expect(page.find('.edit-new-time').text()).toContain('New time:');
+    await page
+      .findAll('button')
+      .find((b) => b.text() === 'Keep the current time')!
+      .trigger('click');
+    expect(page.find('.edit-new-time').exists()).toBe(false);
+    expect((page.find(`input[name="slot"][value="${pending.startsAt}"]`).element as HTMLInputElement).checked).toBe(true);
+
+    await page.find('input[name="slot"][value="2025-06-02T07:15:00.000Z"]').setValue(true);
     await save(page);
 
     expect(net.callsTo(PUT)[0]?.body).toEqual({ startsAt: '2025-06-02T07:15:00.000Z' });

@@ -1,13 +1,14 @@
 /**
  * The owner changing a pending booking: the booking form (pets, a new slot from real availability or
  * new dates, notes) filled with the booking, and only what changed sent as `PUT /bookings/:id`. The
- * form's state lives in the booking flow store, so its slot and date pickers serve both.
+ * form's state lives in the booking flow store, so its slot and date pickers serve both. Availability
+ * is asked for without the booking's own hold, so its current time and places count as free.
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Booking, UpdateBookingBody } from '@walkydoggy/shared';
-import { localDate } from '../lib/time';
-import { useBookingFlowStore } from './bookingFlow';
+import { addDays, localDate } from '../lib/time';
+import { AVAILABILITY_WINDOW_DAYS, useBookingFlowStore } from './bookingFlow';
 import { useBookingsStore } from './bookings';
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
@@ -26,14 +27,28 @@ export const useBookingEditStore = defineStore('bookingEdit', () => {
     return payment && ['pending', 'authorized'].includes(payment.status) ? payment : null;
   });
 
+  /** Whether a start time other than the booking's own is chosen. */
+  const movesTime = computed(() => !!booking.value && flow.startsAt !== '' && flow.startsAt !== booking.value.startsAt);
+
+  /**
+   * Chooses the booking's own time in the picker again. It is offered like any free time (availability
+   * leaves the booking's own hold out), unless it is now too soon; then none is chosen, which keeps it too.
+   */
+  function keepCurrentTime() {
+    const b = booking.value;
+    if (!b || b.kind !== 'slot') return;
+    if (flow.workerId && flow.workerId !== b.worker?.id) flow.chooseWorker('');
+    const day = localDate(b.startsAt, b.business.timeZone);
+    if (flow.availableDates.includes(day)) flow.chooseDate(day);
+    flow.startsAt = flow.slotsOfDay.some((s) => s.startsAt === b.startsAt) ? b.startsAt : '';
+  }
+
   /** Loads the booking and fills the form with it; false when it cannot be changed (any more). */
   async function open(id: string): Promise<boolean> {
     const current = await bookings.open(id);
     booking.value = current;
     if (!current.actions.includes('edit')) return false;
-    await flow.load(current.service.id);
-    // The booking's own time is not offered (it is taken, by this booking): none chosen means "keep it".
-    flow.startsAt = '';
+    await flow.load(current.service.id, { excludeBookingId: current.id });
     flow.petIds = current.pets.map((p) => p.id);
     flow.notes = current.notes ?? '';
     flow.specialInstructions = current.specialInstructions ?? '';
@@ -42,11 +57,12 @@ export const useBookingEditStore = defineStore('bookingEdit', () => {
       flow.startDate = current.startDate ?? '';
       flow.endDate = current.endDate ?? '';
     }
-    // Slots and places left depend on how many pets come along.
-    if (current.petCount !== 1) await flow.loadAvailability();
+    // The weeks shown start at the booking's own day when it lies beyond the first ones.
     const day = localDate(current.startsAt, current.business.timeZone);
-    // New times are shown from the booking's own day when it has other free ones.
-    if (current.kind === 'slot' && flow.availableDates.includes(day)) flow.chooseDate(day);
+    const from = current.kind === 'slot' && day >= addDays(flow.windowFrom, AVAILABILITY_WINDOW_DAYS) ? day : flow.windowFrom;
+    // Slots and places left also depend on how many pets come along (the form was loaded for one).
+    if (current.petCount !== 1 || from !== flow.windowFrom) await flow.loadAvailability(from);
+    keepCurrentTime();
     return true;
   }
 
@@ -59,7 +75,8 @@ export const useBookingEditStore = defineStore('bookingEdit', () => {
     if (flow.kind === 'day') {
       if (!flow.startDate) errors.startDate = 'Choose the first day.';
       if (!flow.endDate) errors.endDate = 'Choose the last day.';
-      else if (flow.units < 1) errors.endDate = flow.dayUnit === 'night' ? 'Check-out must be after check-in.' : 'The last day cannot be before the first.';
+      // The places left count without this booking, so they are the ones it can have.
+      else if (flow.dayProblem) errors.endDate = flow.dayProblem;
     }
     return errors;
   }
@@ -100,5 +117,5 @@ export const useBookingEditStore = defineStore('bookingEdit', () => {
     return booking.value;
   }
 
-  return { booking, newTotalMinor, priceChanges, reservedPayment, open, problems, changes, save };
+  return { booking, newTotalMinor, priceChanges, reservedPayment, movesTime, keepCurrentTime, open, problems, changes, save };
 });

@@ -86,6 +86,8 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
   });
   const notes = ref('');
   const specialInstructions = ref('');
+  /** The pending booking being changed (the edit page): availability leaves its own hold out. */
+  const excludeBookingId = ref('');
   /** The answer that created the last series: its conflicts are not stored anywhere else. */
   const lastSeries = ref<SeriesResponse | null>(null);
   let attempt: { body: string; key: string } | null = null;
@@ -177,11 +179,14 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
     availability.value = null;
     date.value = workerId.value = startsAt.value = startDate.value = endDate.value = notes.value = specialInstructions.value = '';
     durationMinutes.value = null;
+    excludeBookingId.value = '';
     attempt = null;
   }
 
-  async function load(serviceId: string): Promise<void> {
+  /** `excludeBookingId`: the owner's pending booking the form changes, so that its own time counts as free. */
+  async function load(serviceId: string, options: { excludeBookingId?: string } = {}): Promise<void> {
     reset();
+    excludeBookingId.value = options.excludeBookingId ?? '';
     service.value = (await servicesApi.get(serviceId)).data;
     const [biz, mine] = await Promise.all([businessesApi.get(service.value.businessId), petsApi.list('active')]);
     business.value = biz.data;
@@ -198,7 +203,13 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
     if (!service.value) return;
     loadingAvailability.value = true;
     try {
-      const { data } = await bookingsApi.availability(service.value.id, from, addDays(from, AVAILABILITY_WINDOW_DAYS - 1), petCount.value);
+      const { data } = await bookingsApi.availability(
+        service.value.id,
+        from,
+        addDays(from, AVAILABILITY_WINDOW_DAYS - 1),
+        petCount.value,
+        excludeBookingId.value || undefined,
+      );
       availability.value = data;
       windowFrom.value = from;
       if (workerId.value && !workers.value.some((w) => w.workerId === workerId.value)) workerId.value = '';
@@ -315,6 +326,7 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
     location,
     notes,
     specialInstructions,
+    excludeBookingId,
     lastSeries,
     kind,
     dayUnit,

@@ -156,6 +156,7 @@ export function aPayment(overrides: Partial<Payment> = {}): Payment {
     platformFeeMinor: 270,
     businessPayoutMinor: 1530,
     refundedMinor: 0,
+    refundableMinor: 0,
     authorizedAt: null,
     paidAt: null,
     refundedAt: null,

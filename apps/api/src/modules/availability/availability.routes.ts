@@ -18,7 +18,9 @@ export function availabilityModule(p: Pick<Platform, 'db' | 'clock' | 'guard'>):
         schema: {
           tags: ['bookings'],
           operationId: 'getServiceAvailability',
-          summary: "A service's free slots per worker (time-slot services) or open days and capacity left (boarding, daycare)",
+          summary:
+            "A service's free slots per worker (time-slot services) or open days and capacity left (boarding, daycare); " +
+            'excludeBookingId leaves out the hold of the pending booking its owner is moving',
           params: serviceParams,
           querystring: availabilityQuerySchema,
           response: { 200: okEnvelope(availabilityResponseSchema) },

@@ -5,6 +5,7 @@ import type { Executor } from '../../platform/db.js';
 import { NotFound, ValidationFailed } from '../../platform/errors.js';
 import { accessOf } from '../businesses/business-access.js';
 import { findVisibleBusiness } from '../businesses/businesses.queries.js';
+import { findReschedulable } from '../bookings/bookings.queries.js';
 import { mediaViews } from '../media/media.view.js';
 import { findService } from '../services/services.queries.js';
 import * as q from './availability.queries.js';
@@ -46,6 +47,18 @@ export function createAvailability(p: Deps) {
     return { workers, holds: rows.flatMap((r) => r.holds.map((h) => ({ ...h, workerId: r.id }))) };
   }
 
+  /**
+   * The booking whose hold the answer leaves out, which only the one who may move it can name: the
+   * person who made it, while it is pending, for its own service. Anything else is "not found", so
+   * the parameter tells nobody whether a booking exists.
+   */
+  async function excludedBooking(viewer: Actor | null, serviceId: string, bookingId: string | undefined): Promise<string | undefined> {
+    if (!bookingId) return undefined;
+    const booking = viewer && (await findReschedulable(p.db, bookingId, viewer.id, serviceId));
+    if (!booking) throw new NotFound('Booking');
+    return booking.id;
+  }
+
   async function forService(viewer: Actor | null, serviceId: string, query: AvailabilityQuery): Promise<AvailabilityResponse> {
     const service = await findService(p.db, serviceId);
     const business = service && (await findVisibleBusiness(p.db, service.businessId, viewer));
@@ -57,15 +70,16 @@ export function createAvailability(p: Deps) {
         `This service takes at most ${service.maxPets} ${service.maxPets === 1 ? 'pet' : 'pets'} at a time.`,
         'too_big',
       );
+    const excludeBookingId = await excludedBooking(viewer, service.id, query.excludeBookingId);
 
     const unit = dayUnitFor(service.type);
     if (unit) {
-      const days = await dayAvailability(p.db, { businessId: business.id, unit, startDate: query.from, endDate: addDays(query.to, 1) });
+      const days = await dayAvailability(p.db, { businessId: business.id, unit, startDate: query.from, endDate: addDays(query.to, 1), excludeBookingId });
       return { kind: 'day', timeZone: business.timeZone, unit, capacity: business.dailyCapacity, days };
     }
 
     const durationMinutes = service.durationMinutes ?? DEFAULT_DURATION_MINUTES;
-    const { workers } = await calendars(p.db, business, service.id, { from: query.from, to: query.to, durationMinutes });
+    const { workers } = await calendars(p.db, business, service.id, { from: query.from, to: query.to, durationMinutes }, { excludeBookingId });
     const photos = await mediaViews(
       p.db,
       workers.map((w) => w.row.photoMediaId),
@@ -143,7 +157,7 @@ export function createAvailability(p: Deps) {
    */
   async function dayAvailability(
     exec: Executor,
-    args: { businessId: string; unit: 'night' | 'day'; startDate: string; endDate: string; excludeBookingId?: string },
+    args: { businessId: string; unit: 'night' | 'day'; startDate: string; endDate: string; excludeBookingId?: string | undefined },
   ): Promise<DayStatus[]> {
     const business = await q.findBusinessRules(exec, args.businessId);
     if (!business) throw new NotFound('Business');

@@ -10,4 +10,4 @@ export function newBookingNumber(): string {
   return `WD-${chars.slice(0, 4)}-${chars.slice(4, 8)}`;
 }
 
-export const BOOKING_NUMBER_PATTERN = /^WD-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
+export { BOOKING_NUMBER_PATTERN } from '@walkydoggy/shared';

@@ -78,6 +78,18 @@ export async function findBooking(exec: Executor, id: string, actor: Pick<Actor,
   return row;
 }
 
+/**
+ * The booking `ownerId` made of `serviceId`, while it is pending: the one booking whose own hold the
+ * availability of that service may leave out for them, as they move it (`PUT /bookings/:id`).
+ */
+export async function findReschedulable(exec: Executor, id: string, ownerId: string, serviceId: string): Promise<{ id: string } | undefined> {
+  const [row] = await exec
+    .select({ id: bookings.id })
+    .from(bookings)
+    .where(and(eq(bookings.id, id), eq(bookings.ownerId, ownerId), eq(bookings.serviceId, serviceId), eq(bookings.status, 'pending')));
+  return row;
+}
+
 export type ListFilter = {
   scope: 'owner' | 'business' | 'worker' | 'all';
   statuses?: string[];
@@ -85,6 +97,8 @@ export type ListFilter = {
   to?: string;
   businessId?: string;
   ownerId?: string;
+  /** A booking number, upper case. */
+  number?: string;
   order: 'asc' | 'desc';
   cursor?: { startsAt: string; id: string };
   limit: number;
@@ -114,6 +128,7 @@ export function listBookings(exec: Executor, actor: Pick<Actor, 'id' | 'role'>, 
     f.to ? (isDate(f.to) ? sql`${localDate} <= ${f.to}::date` : sql`${bookings.startsAt} <= ${f.to}::timestamptz`) : undefined,
     f.businessId ? eq(bookings.businessId, f.businessId) : undefined,
     f.ownerId ? eq(bookings.ownerId, f.ownerId) : undefined,
+    f.number ? eq(bookings.number, f.number) : undefined,
     after,
   );
   const dir = f.order === 'asc' ? asc : desc;

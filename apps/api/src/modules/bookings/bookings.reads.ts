@@ -50,6 +50,7 @@ export function createBookingReads(d: { clock: Clock; payments: Pick<BookingPaym
       ...(query.to ? { to: query.to } : {}),
       ...(query.businessId ? { businessId: query.businessId } : {}),
       ...(query.ownerId ? { ownerId: query.ownerId } : {}),
+      ...(query.number ? { number: query.number } : {}),
       order: query.order,
       cursor: decodeCursor(query.cursor),
       limit: query.limit,

@@ -66,7 +66,7 @@ export function bookingsModule(p: Deps): FastifyPluginAsyncZod {
         schema: {
           tags,
           operationId: 'listBookings',
-          summary: "The caller's bookings by start time",
+          summary: "The caller's bookings by start time; `number` finds one of them by its booking number",
           security,
           querystring: listBookingsQuerySchema,
           response: { 200: pageEnvelope(bookingSchema) },

@@ -36,6 +36,7 @@ export function createEarningsService(p: Pick<Platform, 'db' | 'clock'>, payouts
         feeRefundedMinor: payments.feeRefundedMinor,
         refundedMinor: payments.refundedMinor,
         paidAt: payments.paidAt,
+        bookingId: payments.bookingId,
         bookingNumber: bookings.number,
       })
       .from(payments)
@@ -66,6 +67,7 @@ export function createEarningsService(p: Pick<Platform, 'db' | 'clock'>, payouts
       result.netMinor += payoutMinor;
       result.payouts.push({
         paymentId: r.id,
+        bookingId: r.bookingId,
         bookingNumber: r.bookingNumber,
         kind: r.kind,
         amountMinor: r.amountMinor,

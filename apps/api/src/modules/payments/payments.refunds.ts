@@ -2,7 +2,7 @@ import { refunds } from '@walkydoggy/shared/db';
 import { refundAmount, splitRefund } from '@walkydoggy/shared';
 import type { Platform } from '../../app.js';
 import type { Executor } from '../../platform/db.js';
-import { lockPayment, reservedRefunds, type PaymentRow } from './payments.queries.js';
+import { lockPayment, PAID_STATUSES, refundsOf, type PaymentRow, type RefundRow } from './payments.queries.js';
 
 /**
  * Refund rows. A refund is written `pending` in the transaction that decides it (a booking's
@@ -18,13 +18,38 @@ export type RefundRequest =
 
 export type CreatedRefund = { id: string; amountMinor: number } | null;
 
-/** What can still be refunded of a payment (pending refunds count as given). */
+type RefundState = Pick<RefundRow, 'amountMinor' | 'feeRefundMinor' | 'status'>;
+
+/** What has been promised back already: every refund but failed ones (pending ones count, so two in flight never exceed the payment). */
+export function promisedBack(rows: readonly RefundState[]): { amountMinor: number; feeMinor: number } {
+  const kept = rows.filter((r) => r.status !== 'failed');
+  return { amountMinor: kept.reduce((sum, r) => sum + r.amountMinor, 0), feeMinor: kept.reduce((sum, r) => sum + r.feeRefundMinor, 0) };
+}
+
+/**
+ * What is left to give back of a payment, whatever its status. The provider's refunded total can be
+ * ahead of the refund rows (a refund made in its dashboard has none), so the larger of the two counts.
+ */
+export function remainingOf(payment: Pick<PaymentRow, 'amountMinor' | 'refundedMinor'>, promisedMinor: number): number {
+  return Math.max(0, payment.amountMinor - Math.max(promisedMinor, payment.refundedMinor));
+}
+
+/**
+ * What `POST /payments/:id/refund` would accept now: what remains, once the money was taken (before
+ * that there is nothing to refund). `rows` are the payment's refunds, of any status.
+ */
+export function refundableMinorOf(payment: Pick<PaymentRow, 'status' | 'amountMinor' | 'refundedMinor'>, rows: readonly RefundState[]): number {
+  if (!(PAID_STATUSES as readonly string[]).includes(payment.status)) return 0;
+  return remainingOf(payment, promisedBack(rows).amountMinor);
+}
+
+/** What can still be refunded of a payment (pending refunds count as given), and what is promised back already. */
 export async function refundableOf(
   exec: Executor,
   payment: PaymentRow,
 ): Promise<{ remainingMinor: number; reserved: { amountMinor: number; feeMinor: number } }> {
-  const reserved = await reservedRefunds(exec, payment.id);
-  return { remainingMinor: Math.max(0, payment.amountMinor - Math.max(reserved.amountMinor, payment.refundedMinor)), reserved };
+  const reserved = promisedBack(await refundsOf(exec, [payment.id]));
+  return { remainingMinor: remainingOf(payment, reserved.amountMinor), reserved };
 }
 
 /**

@@ -1,10 +1,13 @@
 import type { Payment } from '@walkydoggy/shared';
 import type { Executor } from '../../platform/db.js';
 import { refundsOf, type PaymentRow, type RefundRow } from './payments.queries.js';
+import { refundableMinorOf } from './payments.refunds.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+/** A payment with its refunds; `refunds` may hold other payments' refunds too. */
 export function toPaymentView(row: PaymentRow, refunds: RefundRow[]): Payment {
+  const own = refunds.filter((r) => r.paymentId === row.id);
   return {
     id: row.id,
     bookingId: row.bookingId,
@@ -17,13 +20,13 @@ export function toPaymentView(row: PaymentRow, refunds: RefundRow[]): Payment {
     platformFeeMinor: row.platformFeeMinor,
     businessPayoutMinor: row.businessPayoutMinor,
     refundedMinor: row.refundedMinor,
+    // The refund endpoint's own limit, so a form never offers more than it accepts.
+    refundableMinor: refundableMinorOf(row, own),
     authorizedAt: iso(row.authorizedAt),
     paidAt: iso(row.paidAt),
     refundedAt: iso(row.refundedAt),
     createdAt: row.createdAt.toISOString(),
-    refunds: refunds
-      .filter((r) => r.paymentId === row.id)
-      .map((r) => ({ id: r.id, amountMinor: r.amountMinor, reason: r.reason, status: r.status, createdAt: r.createdAt.toISOString() })),
+    refunds: own.map((r) => ({ id: r.id, amountMinor: r.amountMinor, reason: r.reason, status: r.status, createdAt: r.createdAt.toISOString() })),
   };
 }
 
