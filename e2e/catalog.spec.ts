@@ -141,6 +141,8 @@ export const tests: E2ETest[] = [
       await signInThroughForm(page, email, password);
 
       await page.getByRole('link', { name: 'My pets' }).click();
+      // The dashboard has an "Add a pet" card too: wait for the pets page before clicking.
+      await page.getByRole('heading', { name: 'My pets', level: 1 }).waitFor();
       await page.getByRole('link', { name: 'Add a pet' }).click();
       await page.getByLabel('Name', { exact: true }).fill('Bello');
       await page.getByLabel('Breed').fill('Beagle');
