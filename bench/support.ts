@@ -75,6 +75,36 @@ export async function stop(child: ChildProcess): Promise<void> {
   await new Promise((r) => child.once('exit', r));
 }
 
+/** A statement as the API sent it: its text and its parameters as they went on the wire (pg's text form, null for SQL null). */
+export type SentStatement = { text: string; values: (string | null)[]; named: boolean };
+
+/**
+ * Every statement the API child sends to the database while `during` runs, in order: the pool's and
+ * pg-boss's alike, exactly as node-postgres sends them. Run `during` alone (no other load), or the
+ * statements of other requests are mixed in.
+ */
+export async function recordStatements(child: ChildProcess, during: () => Promise<void>): Promise<SentStatement[]> {
+  const ask = <T>(message: string, key: string) =>
+    new Promise<T>((resolve) => {
+      const answer = (m: unknown) => {
+        if (m && typeof m === 'object' && key in m) {
+          child.off('message', answer);
+          resolve((m as Record<string, T>)[key]!);
+        }
+      };
+      child.on('message', answer);
+      child.send(message);
+    });
+  await ask<boolean>('record', 'recording');
+  const done = await during().then(
+    () => null,
+    (err: unknown) => err,
+  );
+  const sent = await ask<SentStatement[]>('recorded', 'recorded');
+  if (done) throw done;
+  return sent;
+}
+
 /** How many statements the API child has sent to the database so far. */
 export function statementsSent(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => {
@@ -99,15 +129,39 @@ async function serveChild(role: string) {
     process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
     return;
   }
-  // Every statement the API sends (pg-boss's included), for `statementsSent`.
+  // Every statement the API sends (pg-boss's included), for `statementsSent` and `recordStatements`.
   let statements = 0;
+  let recording: SentStatement[] | null = null;
+  const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils') as { prepareValue(v: unknown): unknown };
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     statements++;
+    if (recording) {
+      // query(text, values?, cb?) or query({ text, values?, name? }, values?, cb?), as node-postgres takes them.
+      const config = (typeof args[0] === 'string' ? { text: args[0] } : args[0]) as { text: string; values?: unknown[]; name?: string };
+      const values = config.values ?? (Array.isArray(args[1]) ? (args[1] as unknown[]) : []);
+      recording.push({
+        text: config.text,
+        // What the wire carries: node-postgres's text form of each value (dates with their offset, objects as JSON).
+        values: values.map((v) => {
+          const wire = prepareValue(v);
+          return wire === null || wire === undefined ? null : String(wire);
+        }),
+        named: Boolean(config.name),
+      });
+    }
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof query;
   process.on('message', (m) => {
     if (m === 'statements') process.send!({ statements });
+    if (m === 'record') {
+      recording = [];
+      process.send!({ recording: true });
+    }
+    if (m === 'recorded') {
+      process.send!({ recorded: recording ?? [] });
+      recording = null;
+    }
   });
   const { buildApp } = await import('../apps/api/src/app.js');
   const { loadConfig } = await import('../apps/api/src/platform/config.js');
@@ -146,8 +200,20 @@ export function autocannon(port: number, seconds: number, requests: Record<strin
   return run({ url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: seconds, requests });
 }
 
-/** pgbench `-n -M prepared -c CONNECTIONS -j 2` with `script` for `seconds`; percentiles from its per-transaction log. */
-export async function pgbench(url: string, script: string, seconds: number): Promise<{ tps: number; p50: number; p99: number }> {
+/**
+ * pgbench `-n -M prepared -c CONNECTIONS -j 2` with `script` for `seconds`, with `variables` set for
+ * every client (`-D name=value`: bound as parameters where the script names them); percentiles from
+ * its per-transaction log. With `warmUpSeconds`, pgbench runs that much longer and only the
+ * transactions that end in the `seconds` after it are measured: a new connection's first statements
+ * load catalog caches and libraries (PostGIS), which the API's pooled connections did before its run.
+ */
+export async function pgbench(
+  url: string,
+  script: string,
+  seconds: number,
+  options: { variables?: Record<string, string>; warmUpSeconds?: number } = {},
+): Promise<{ tps: number; transactions: number; total: number; p50: number; p99: number }> {
+  const warmUp = options.warmUpSeconds ?? 0;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wd-pgbench-'));
   const file = path.join(dir, 'script.sql');
   fs.writeFileSync(file, script);
@@ -160,7 +226,8 @@ export async function pgbench(url: string, script: string, seconds: number): Pro
     '-j',
     '2',
     '-T',
-    String(seconds),
+    String(seconds + warmUp),
+    ...Object.entries(options.variables ?? {}).flatMap(([name, value]) => ['-D', `${name}=${value}`]),
     '-f',
     file,
     '-l',
@@ -177,17 +244,23 @@ export async function pgbench(url: string, script: string, seconds: number): Pro
       child.on('error', reject);
       child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`pgbench exited with ${code}:\n${out}`))));
     });
-    const tps = Number(/tps = ([\d.]+)/.exec(output)?.[1] ?? NaN);
-    // Log lines: client_id transaction_no time_us script_no time_epoch time_us
-    const latencies = fs
+    // Failed transactions would make the rate a different workload's (an aborted client already exits non-zero).
+    if (Number(/number of failed transactions: (\d+)/.exec(output)?.[1] ?? 0) > 0) throw new Error(`pgbench had failed transactions:\n${output}`);
+    // Log lines: client_id transaction_no time_us script_no time_epoch time_us (the last two: when it ended).
+    const all = fs
       .readdirSync(dir)
       .filter((f) => f.startsWith('tx'))
       .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n'))
-      .map((line) => Number(line.split(' ')[2]) / 1000)
-      .filter(Number.isFinite)
-      .sort((a, b) => a - b);
+      .map((line) => line.split(' ').map(Number))
+      .filter((f) => f.length >= 6 && f.every(Number.isFinite))
+      .map((f) => ({ ms: f[2]! / 1000, end: f[4]! * 1000 + f[5]! / 1000 }));
+    const start = all.reduce((min, t) => Math.min(min, t.end - t.ms), Infinity);
+    const from = start + warmUp * 1000;
+    const measured = warmUp ? all.filter((t) => t.end >= from && t.end < from + seconds * 1000) : all;
+    const latencies = measured.map((t) => t.ms).sort((a, b) => a - b);
     const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? NaN;
-    return { tps, p50: pct(50), p99: pct(99) };
+    const tps = warmUp ? measured.length / seconds : Number(/tps = ([\d.]+)/.exec(output)?.[1] ?? NaN);
+    return { tps, transactions: measured.length, total: all.length, p50: pct(50), p99: pct(99) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,11 +1,10 @@
 import { and, asc, eq, inArray, isNull, sql, type Placeholder } from 'drizzle-orm';
 import { businesses, pets, services } from '@walkydoggy/shared/db';
 import type { BookingLocationInput } from '@walkydoggy/shared';
-import type { Executor } from '../../platform/db.js';
+import { preparedStatements, type Executor } from '../../platform/db.js';
 import { isPublicBusiness } from '../businesses/businesses.queries.js';
 import { visibleTo as petsVisibleTo } from '../pets/pets.queries.js';
 import { CALENDAR_MARGIN_DAYS, calendarsOf, performerCalendarsJson } from '../availability/availability.queries.js';
-import { preparedStatements } from '../availability/prepared.js';
 import { firstPhotoOf } from './bookings.queries.js';
 
 /*
