@@ -109,18 +109,6 @@ export async function findPayer(exec: Executor, userId: string) {
   return row;
 }
 
-/** What has been promised back already: refunds not failed (pending ones included, so two never exceed the payment). */
-export async function reservedRefunds(exec: Executor, paymentId: string): Promise<{ amountMinor: number; feeMinor: number }> {
-  const [row] = await exec
-    .select({
-      amountMinor: sql<number>`coalesce(sum(${refunds.amountMinor}), 0)`.mapWith(Number),
-      feeMinor: sql<number>`coalesce(sum(${refunds.feeRefundMinor}), 0)`.mapWith(Number),
-    })
-    .from(refunds)
-    .where(and(eq(refunds.paymentId, paymentId), notInArray(refunds.status, ['failed'])));
-  return row ?? { amountMinor: 0, feeMinor: 0 };
-}
-
 /** The sum of the refunds the provider carried out. */
 export async function succeededRefundsTotal(exec: Executor, paymentId: string): Promise<number> {
   const [row] = await exec

@@ -7,7 +7,8 @@ import type { Executor } from '../../platform/db.js';
 import { BadRequest } from '../../platform/errors.js';
 import { WebhookRejected, type ProviderEvent } from '../../platform/payments/provider.js';
 import { saveAccountFlags } from './payments.payouts.js';
-import { findPaymentByIntent, lockPayment, reservedRefunds, succeededRefundsTotal } from './payments.queries.js';
+import { findPaymentByIntent, lockPayment, succeededRefundsTotal } from './payments.queries.js';
+import { refundableOf } from './payments.refunds.js';
 import { markAuthorized, markCancelled, markFailed, markSucceeded, recordRefundedTotal, settleRefund, type StateDeps } from './payments.state.js';
 
 type Deps = StateDeps & Pick<Platform, 'db' | 'payments'>;
@@ -27,9 +28,9 @@ async function reportedRefund(tx: Executor, d: Deps, paymentId: string, r: { id:
     .where(and(eq(refunds.paymentId, paymentId), r.refundId ? eq(refunds.id, r.refundId) : eq(refunds.providerRefundId, r.id)));
   if (ours) return settleRefund(tx, d, ours.id, { providerRefundId: r.id, status });
   const payment = (await lockPayment(tx, paymentId))!;
-  const reserved = await reservedRefunds(tx, paymentId);
+  const { remainingMinor, reserved } = await refundableOf(tx, payment);
   const already = Math.max(reserved.amountMinor, payment.refundedMinor);
-  const amountMinor = Math.min(r.amountMinor, payment.amountMinor - already);
+  const amountMinor = Math.min(r.amountMinor, remainingMinor);
   if (amountMinor <= 0) return false;
   const { feeRefundMinor } = splitRefund(
     { ...payment, refundedMinor: already, feeRefundedMinor: Math.min(payment.platformFeeMinor, Math.max(reserved.feeMinor, payment.feeRefundedMinor)) },
