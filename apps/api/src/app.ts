@@ -24,6 +24,15 @@ import { createPasswordHasher } from './platform/passwords.js';
 import { createSecretBox } from './platform/tokens.js';
 import { createAuthGuard } from './platform/auth-guard.js';
 import { createRedis } from './platform/redis.js';
+import { createRealtime } from './platform/realtime.js';
+import { createSms } from './platform/sms.js';
+import { createPush } from './platform/push.js';
+import { createNotifier } from './modules/notifications/notifications.service.js';
+import { notificationsModule } from './modules/notifications/notifications.routes.js';
+import { registerNotificationJobs } from './modules/notifications/notifications.jobs.js';
+import { createTracks } from './modules/tracking/track.service.js';
+import { trackingModule } from './modules/tracking/tracking.routes.js';
+import { registerTrackingJobs } from './modules/tracking/tracking.jobs.js';
 import { registerErrorHandling, envelope } from './platform/http-errors.js';
 import { TooManyRequests } from './platform/errors.js';
 import { registerMetrics } from './platform/metrics.js';
@@ -70,7 +79,12 @@ async function createPlatform(app: FastifyInstance, config: Config, deps: AppDep
   const mailer = createMailer(config, app.log, deps.mailTransport);
   const settings = createSettings(database.db, clock);
   const guard = createAuthGuard(app, { db: database.db, settings });
+  const realtime = createRealtime(app, { config, db: database.db, redis });
   return {
+    realtime,
+    sms: createSms(config, app.log),
+    push: createPush(config, app.log),
+    notifier: createNotifier({ queue, clock, config }),
     config,
     database,
     ownsDatabase,
@@ -191,11 +205,16 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(paymentsModule(platform), { prefix: '/v1' });
   await app.register(calendarsModule(platform), { prefix: '/v1' });
   await app.register(availabilityModule(platform), { prefix: '/v1' });
-  await app.register(bookingsModule({ ...platform, payments: createBookingPayments(platform) }), { prefix: '/v1' });
+  const tracks = createTracks(platform);
+  await app.register(notificationsModule(platform), { prefix: '/v1' });
+  await app.register(trackingModule(platform, tracks), { prefix: '/v1' });
+  await app.register(bookingsModule({ ...platform, payments: createBookingPayments(platform), tracks }), { prefix: '/v1' });
 
   platform.queue.handle('mail.send', mailJobHandler(platform.mailer));
   platform.queue.handle('user.erase', eraseUserJob(platform));
   registerPaymentJobs(platform);
+  registerNotificationJobs(app, platform);
+  registerTrackingJobs(app, platform, tracks);
 
   const webDist = config.webDist;
   if (webDist) await app.register(fastifyStatic, { root: webDist, wildcard: false, setHeaders: immutableAssets });

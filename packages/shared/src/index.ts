@@ -14,3 +14,6 @@ export * from './bookings.js';
 export * from './pricing.js';
 export * from './recurrence.js';
 export * from './payments.js';
+export * from './tracking.js';
+export * from './notifications.js';
+export * from './realtime.js';

@@ -45,7 +45,22 @@ export type MailTemplate =
       lines: { label: string; amount: string }[];
       invoiceLink: string;
     }
-  | { template: 'refund-issued'; firstName: string; number: string; amount: string; link: string };
+  | { template: 'refund-issued'; firstName: string; number: string; amount: string; link: string }
+  // Notifications without a mail of their own (reminders, on the way, started, reviews): title, text and a link.
+  | { template: 'notification'; firstName: string; title: string; message: string; link: string | null }
+  // The walk report's summary; `distance`/`duration` already formatted ("2.4 km", "58 min").
+  | {
+      template: 'walk-report';
+      firstName: string;
+      petNames: string;
+      workerName: string;
+      number: string;
+      distance: string;
+      duration: string;
+      events: string[];
+      notes: string | null;
+      link: string;
+    };
 
 /** A file attached to a mail (an .ics invitation): text content, sent as is. */
 export type MailAttachment = { filename: string; contentType: string; content: string };
@@ -61,6 +76,16 @@ export type JobMap = {
   'payments.release': { paymentId: string };
   /** Sends a pending refund to the provider. */
   'payments.refund': { refundId: string };
+  /** Sends one notification on one channel (e-mail, SMS, push, or the live in-app push to the user's room). */
+  'notifications.deliver': { deliveryId: string };
+  /** A reminder before a confirmed booking; does nothing if the booking moved or is no longer confirmed. */
+  'notifications.reminder': { bookingId: string; kind: '24h' | '1h'; startsAt: string };
+  /** Deletes notifications older than 90 days (run hourly). */
+  'notifications.cleanup': Record<string, never>;
+  /** Builds (or rebuilds) a completed booking's walk report and, the first time, mails its summary. */
+  'tracking.report': { bookingId: string };
+  /** Takes workers who sent nothing for 5 minutes out of the live index and marks them offline (run every minute). */
+  'tracking.presence-sweep': Record<string, never>;
 };
 export type JobName = keyof JobMap;
 export const JOB_NAMES = [
@@ -70,4 +95,9 @@ export const JOB_NAMES = [
   'payments.capture',
   'payments.release',
   'payments.refund',
+  'notifications.deliver',
+  'notifications.reminder',
+  'notifications.cleanup',
+  'tracking.report',
+  'tracking.presence-sweep',
 ] as const satisfies readonly JobName[];

@@ -62,6 +62,17 @@ const envSchema = z.object({
     .regex(/^pk_(test|live)_\w+$/, 'must be a Stripe publishable key (pk_test_…, pk_live_…)')
     .optional(),
   STRIPE_API_URL: url(['http', 'https']).optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC\w{32}$/, 'must be a Twilio account SID (AC followed by 32 characters)')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(8).optional(),
+  TWILIO_FROM: z.string().min(2).optional(),
+  TWILIO_API_URL: url(['http', 'https']).optional(),
+  VAPID_PUBLIC_KEY: z.string().min(40).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(20).optional(),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL').optional(),
+  JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
 });
 
 export type Config = {
@@ -78,7 +89,8 @@ export type Config = {
   trustProxy: boolean;
   logLevel: string;
   rateLimit: { max: number; authMax: number };
-  jobs: { workers: boolean };
+  /** `expireSeconds`: a job still active after this long (its worker died) is failed and retried. */
+  jobs: { workers: boolean; expireSeconds: number };
   webDist: string | null;
   cookieSecure: boolean;
   /** argon2id cost; tests use cheaper settings. */
@@ -102,6 +114,10 @@ export type Config = {
   mapStyleUrl: string | null;
   /** Payment provider: the embedded simulation, or Stripe Connect (STRIPE_API_URL points the SDK at a Stripe-compatible server). */
   payments: { provider: 'simulated' } | { provider: 'stripe'; secretKey: string; webhookSecret: string; publishableKey: string; apiUrl: string | null };
+  /** SMS: logged (embedded default) or sent through Twilio (TWILIO_API_URL points the SDK at a Twilio-compatible server). */
+  sms: { provider: 'log' } | { provider: 'twilio'; accountSid: string; authToken: string; from: string; apiUrl: string | null };
+  /** Web Push VAPID keys; when not configured they are generated once and kept in DATA_DIR (see platform/push.ts). */
+  push: { publicKey: string | null; privateKey: string | null; subject: string };
 };
 
 export class ConfigError extends Error {}
@@ -120,6 +136,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       `Invalid configuration: ${missingStripe.join(', ')} ${missingStripe.length > 1 ? 'are' : 'is'} required when PAYMENTS_PROVIDER=stripe`,
     );
+  const missingTwilio = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'].filter((k) => !e[k as keyof typeof e]);
+  if (missingTwilio.length > 0 && missingTwilio.length < 3)
+    throw new ConfigError(`Invalid configuration: ${missingTwilio.join(', ')} must be set too to send SMS through Twilio`);
+  if (Boolean(e.VAPID_PUBLIC_KEY) !== Boolean(e.VAPID_PRIVATE_KEY))
+    throw new ConfigError('Invalid configuration: VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together');
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
@@ -136,7 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     rateLimit: { max: e.RATE_LIMIT_MAX, authMax: e.AUTH_RATE_LIMIT_MAX },
-    jobs: { workers: e.JOB_WORKERS },
+    jobs: { workers: e.JOB_WORKERS, expireSeconds: e.JOB_EXPIRE_SECONDS },
     webDist: fs.existsSync(path.join(e.WEB_DIST, 'index.html')) ? e.WEB_DIST : null,
     cookieSecure: e.APP_ENV !== 'development',
     passwordHashing: { memoryCost: 19_456, timeCost: 2 },
@@ -165,6 +186,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             apiUrl: e.STRIPE_API_URL ?? null,
           }
         : { provider: 'simulated' },
+    sms: e.TWILIO_ACCOUNT_SID
+      ? { provider: 'twilio', accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN!, from: e.TWILIO_FROM!, apiUrl: e.TWILIO_API_URL ?? null }
+      : { provider: 'log' },
+    push: {
+      publicKey: e.VAPID_PUBLIC_KEY ?? null,
+      privateKey: e.VAPID_PRIVATE_KEY ?? null,
+      subject: e.VAPID_SUBJECT ?? (publicUrl.startsWith('https:') ? publicUrl : 'mailto:no-reply@walkydoggy.local'),
+    },
   };
 }
 

@@ -164,5 +164,18 @@ export function renderMail(mail: MailTemplate): { subject: string; text: string;
         ],
         { label: 'View the booking', href: mail.link },
       );
+    case 'notification':
+      return make(mail.title, [`Hi ${mail.firstName},`, mail.message], mail.link ? { label: 'Open WalkyDoggy', href: mail.link } : undefined);
+    case 'walk-report':
+      return make(
+        `${mail.petNames}'s walk report (${mail.number})`,
+        [
+          `Hi ${mail.firstName},`,
+          `${mail.workerName} walked ${mail.petNames}: ${mail.distance} in ${mail.duration}.`,
+          ...(mail.events.length ? [`During the walk: ${mail.events.join(', ')}.`] : []),
+          ...(mail.notes ? [`Notes from ${mail.workerName}: ${mail.notes}`] : []),
+        ],
+        { label: 'See the route and photos', href: mail.link },
+      );
   }
 }

@@ -3,3 +3,4 @@ export * from './columns.js';
 export * from './accounts.js';
 export * from './catalog.js';
 export * from './bookings.js';
+export * from './live.js';

@@ -1,6 +1,7 @@
 import type { Platform } from '../../app.js';
 import { createAvailability } from '../availability/availability.service.js';
 import type { BookingPayments } from '../payments/payments.port.js';
+import type { Tracks } from '../tracking/track.service.js';
 import type { AvailabilityPort } from './bookings.checks.js';
 import { expireDue } from './bookings.expiry.js';
 import { createBookingMails } from './bookings.mails.js';
@@ -9,7 +10,12 @@ import { createSeriesService } from './bookings.series.js';
 import { createBookingService } from './bookings.service.js';
 import { createTransitions } from './bookings.transitions.js';
 
-export type BookingsDeps = Pick<Platform, 'db' | 'clock' | 'queue' | 'config'> & { payments: BookingPayments; availability?: AvailabilityPort };
+export type BookingsDeps = Pick<Platform, 'db' | 'clock' | 'queue' | 'config' | 'notifier'> & {
+  payments: BookingPayments;
+  availability?: AvailabilityPort;
+  /** Live tracking's hooks (after a status change commits); absent in tests that do not need them. */
+  tracks?: Tracks;
+};
 
 /** The bookings module's services, wired once from the platform and the payments port. */
 export function createBookings(p: BookingsDeps) {

@@ -1,0 +1,234 @@
+import { and, eq } from 'drizzle-orm';
+import { Server, type Namespace, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import { businesses, users, workers } from '@walkydoggy/shared/db';
+import {
+  REALTIME_NAMESPACE,
+  REALTIME_PATH,
+  rooms,
+  type AccessClaims,
+  type Ack,
+  type ClientToServerEvents,
+  type ErrorEnvelope,
+  type Role,
+  type ServerToClientEvents,
+} from '@walkydoggy/shared';
+import type { Config } from './config.js';
+import type { Db } from './db.js';
+import { AppError, Unauthorized, ValidationFailed } from './errors.js';
+
+/*
+ * Socket.IO on the API's HTTP server (docs/api/live.md). A socket authenticates with the access token
+ * in its handshake and joins its user's room (and, for a business owner, the rooms of their
+ * businesses). When the token expires the socket leaves every room until `auth:refresh` brings a new
+ * one. With Redis configured, the Redis adapter makes several API instances one: a broadcast on one
+ * reaches sockets on all, and `serverSideEmit` tells the other instances things (cache invalidation).
+ * Modules add client events with `handle`; every acknowledgement uses the HTTP envelope.
+ */
+
+export type SocketUser = {
+  id: string;
+  role: Role;
+  /** Businesses the user owns (their managers' rooms). */
+  businessIds: string[];
+  /** The user's active worker record, for worker accounts. */
+  worker: { id: string; businessId: string } | null;
+};
+type SocketData = { user: SocketUser | null; expiresAt: number; expiryTimer: NodeJS.Timeout | null };
+export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type ServerEvents = Record<string, (...args: unknown[]) => void>;
+
+type Emit = <E extends keyof ServerToClientEvents>(room: string, event: E, ...args: Parameters<ServerToClientEvents[E]>) => void;
+/** A client event's handler: returns the ack's data; thrown AppErrors become the error envelope. */
+export type ClientHandler = (socket: LiveSocket, user: SocketUser, payload: unknown) => Promise<unknown>;
+type AccessToken = AccessClaims & { typ: 'access'; exp: number };
+
+export type Realtime = {
+  toUser<E extends keyof ServerToClientEvents>(userId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
+  toBooking<E extends keyof ServerToClientEvents>(bookingId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
+  toBusiness<E extends keyof ServerToClientEvents>(businessId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
+  /** Empties a booking's room on every instance (the live view ends at completion). */
+  closeBookingRoom(bookingId: string): void;
+  /** Registers the handler of a client event for authenticated sockets. */
+  handle(event: keyof ClientToServerEvents, handler: ClientHandler): void;
+  /** Tells every instance, this one included, `event` (cache invalidation and the like). */
+  broadcastServer(event: string, payload: unknown): void;
+  onServer(event: string, listener: (payload: unknown) => void): void;
+  /** Connected sockets on this instance (metrics, benchmarks). */
+  localSockets(): number;
+  namespace: Namespace<ClientToServerEvents, ServerToClientEvents, ServerEvents, SocketData>;
+};
+
+/** The ack for a thrown error: the same envelope an HTTP route would answer with. */
+export function errorAck(err: unknown): ErrorEnvelope {
+  if (err instanceof AppError) return { success: false, error: { code: err.code, message: err.message, ...(err.details?.length ? { details: err.details } : {}) } };
+  return { success: false, error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' } };
+}
+
+/** Parses a socket payload with a Zod schema; invalid input is a ValidationFailed with `payload.*` paths, as HTTP's `body.*`. */
+export function parsePayload<T extends z.ZodType>(schema: T, payload: unknown): z.infer<T> {
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  throw new ValidationFailed(
+    'Some fields are not valid.',
+    result.error.issues.map((issue) => ({ path: ['payload', ...issue.path].join('.'), message: issue.message, code: issue.code })),
+  );
+}
+
+export function createRealtime(app: FastifyInstance, deps: { config: Config; db: Db; redis: Redis | null }): Realtime {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, ServerEvents, SocketData>(app.server, {
+    path: REALTIME_PATH,
+    serveClient: false,
+    cors: { origin: deps.config.corsOrigins, credentials: true },
+    // Clients reconnect by themselves; missed location points are in GET /v1/bookings/:id/tracking.
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    maxHttpBufferSize: 64 * 1024,
+  });
+  let adapterClients: Redis[] = [];
+  if (deps.redis) {
+    const pub = deps.redis.duplicate();
+    const sub = deps.redis.duplicate();
+    adapterClients = [pub, sub];
+    io.adapter(createAdapter(pub, sub, { key: 'wd-io' }));
+  }
+  const nsp = io.of(REALTIME_NAMESPACE);
+  const handlers = new Map<string, ClientHandler>();
+  const serverListeners = new Map<string, ((payload: unknown) => void)[]>();
+
+  function verify(token: unknown): AccessToken {
+    if (typeof token !== 'string' || !token) throw new Unauthorized();
+    let claims: AccessToken;
+    try {
+      claims = app.jwt.verify<AccessToken>(token);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'FAST_JWT_EXPIRED') throw new Unauthorized('Your session has expired.', 'TOKEN_EXPIRED');
+      throw new Unauthorized('Your session is not valid. Sign in again.', 'TOKEN_INVALID');
+    }
+    if (claims.typ !== 'access') throw new Unauthorized('Your session is not valid. Sign in again.', 'TOKEN_INVALID');
+    return claims;
+  }
+
+  /** The account behind a token, as the HTTP guard checks it: exists, active, sessions not revoked. */
+  async function userOf(claims: AccessToken): Promise<SocketUser> {
+    const [user] = await deps.db
+      .select({ id: users.id, role: users.role, status: users.status, sv: users.sessionVersion })
+      .from(users)
+      .where(eq(users.id, claims.sub));
+    if (!user || user.status !== 'active' || user.sv !== claims.sv) throw new Unauthorized('Your session has ended. Sign in again.', 'TOKEN_INVALID');
+    const owned =
+      user.role === 'business' ? await deps.db.select({ id: businesses.id }).from(businesses).where(eq(businesses.ownerId, user.id)) : [];
+    const [worker] =
+      user.role === 'worker'
+        ? await deps.db
+            .select({ id: workers.id, businessId: workers.businessId })
+            .from(workers)
+            .where(and(eq(workers.userId, user.id), eq(workers.status, 'active')))
+        : [];
+    return { id: user.id, role: user.role, businessIds: owned.map((b) => b.id), worker: worker ?? null };
+  }
+
+  function signIn(socket: LiveSocket, user: SocketUser, claims: AccessToken) {
+    socket.data.user = user;
+    socket.data.expiresAt = claims.exp * 1000;
+    void socket.join([rooms.user(user.id), ...user.businessIds.map(rooms.business)]);
+    if (socket.data.expiryTimer) clearTimeout(socket.data.expiryTimer);
+    // setTimeout's limit is ~24.8 days; access tokens live 15 minutes.
+    socket.data.expiryTimer = setTimeout(() => expire(socket), Math.max(0, Math.min(socket.data.expiresAt - Date.now(), 2 ** 31 - 1)));
+    socket.data.expiryTimer.unref();
+  }
+
+  /** The token ran out: leave every room (no more notifications, locations) until `auth:refresh`. */
+  function expire(socket: LiveSocket) {
+    socket.data.user = null;
+    socket.data.expiryTimer = null;
+    for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
+    socket.emit('session:expired', { at: new Date().toISOString() });
+  }
+
+  nsp.use(async (socket, next) => {
+    try {
+      const claims = verify((socket.handshake.auth as { token?: unknown } | undefined)?.token);
+      const user = await userOf(claims);
+      socket.data.expiryTimer = null;
+      signIn(socket, user, claims);
+      next();
+    } catch (err) {
+      const ack = errorAck(err);
+      next(Object.assign(new Error(ack.error.message), { data: ack.error }));
+    }
+  });
+
+  nsp.on('connection', (socket) => {
+    socket.on('disconnect', () => {
+      if (socket.data.expiryTimer) clearTimeout(socket.data.expiryTimer);
+    });
+    socket.on('auth:refresh', async (payload, ack) => {
+      try {
+        const claims = verify((payload as { token?: unknown } | null)?.token);
+        if (socket.data.user && socket.data.user.id !== claims.sub) throw new Unauthorized('That token belongs to another account.', 'TOKEN_INVALID');
+        const user = await userOf(claims);
+        signIn(socket, user, claims);
+        ack?.({ success: true, data: { expiresAt: new Date(socket.data.expiresAt).toISOString() } });
+      } catch (err) {
+        ack?.(errorAck(err));
+      }
+    });
+    for (const [event, handler] of handlers) {
+      (socket as unknown as Socket).on(event, async (payload: unknown, ack?: (result: Ack<unknown>) => void) => {
+        const reply = typeof ack === 'function' ? ack : () => {};
+        const user = socket.data.user;
+        if (!user) return reply(errorAck(new Unauthorized('Your session has expired.', 'TOKEN_EXPIRED')));
+        try {
+          const data = await handler(socket, user, payload);
+          reply({ success: true, data: data ?? null });
+        } catch (err) {
+          if (!(err instanceof AppError)) app.log.error({ err, event }, 'socket event handler failed');
+          reply(errorAck(err));
+        }
+      });
+    }
+  });
+
+  nsp.on('wd:server' as never, ((event: string, payload: unknown) => {
+    for (const listener of serverListeners.get(event) ?? []) listener(payload);
+  }) as never);
+
+  const emit: Emit = (room, event, ...args) => {
+    nsp.to(room).emit(event, ...args);
+  };
+
+  app.addHook('preClose', async () => {
+    nsp.local.disconnectSockets(true);
+  });
+  app.addHook('onClose', async () => {
+    // Not io.close(): that would also close Fastify's HTTP server, which Fastify closes itself.
+    io.engine.close();
+    await Promise.all(adapterClients.map((client) => client.quit().catch(() => {})));
+  });
+
+  return {
+    toUser: (userId, event, ...args) => emit(rooms.user(userId), event, ...args),
+    toBooking: (bookingId, event, ...args) => emit(rooms.booking(bookingId), event, ...args),
+    toBusiness: (businessId, event, ...args) => emit(rooms.business(businessId), event, ...args),
+    closeBookingRoom(bookingId) {
+      nsp.in(rooms.booking(bookingId)).socketsLeave(rooms.booking(bookingId));
+    },
+    handle(event, handler) {
+      handlers.set(event, handler);
+    },
+    broadcastServer(event, payload) {
+      for (const listener of serverListeners.get(event) ?? []) listener(payload);
+      // Other instances only (serverSideEmit does not reach the sender); a lone instance has none.
+      if (deps.redis) nsp.serverSideEmit('wd:server', event, payload);
+    },
+    onServer(event, listener) {
+      serverListeners.set(event, [...(serverListeners.get(event) ?? []), listener]);
+    },
+    localSockets: () => nsp.sockets.size,
+    namespace: nsp,
+  };
+}
