@@ -11,7 +11,7 @@ export default defineConfig({
   plugins: [vue()],
   server: {
     port: 5173,
-    proxy: { '/v1': api, '/docs': api, '/healthz': api, '/readyz': api },
+    proxy: { '/v1': api, '/docs': api, '/healthz': api, '/readyz': api, '/socket.io': { target: api, ws: true } },
     // @walkydoggy/shared ships TypeScript sources from the monorepo; let the dev server read them.
     fs: { allow: [fileURLToPath(new URL('../..', import.meta.url))] },
   },

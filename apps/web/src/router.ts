@@ -69,6 +69,18 @@ export const routes: RouteRecordRaw[] = [
     meta: { requiresAuth: true, title: 'Booking' },
   },
   {
+    path: '/bookings/:id/live',
+    name: 'booking-live',
+    component: () => import('./pages/LiveTrackingPage.vue'),
+    meta: { requiresAuth: true, title: 'Live walk' },
+  },
+  {
+    path: '/bookings/:id/report',
+    name: 'walk-report',
+    component: () => import('./pages/WalkReportPage.vue'),
+    meta: { requiresAuth: true, title: 'Walk report' },
+  },
+  {
     path: '/bookings/:id/pay',
     name: 'booking-pay',
     component: () => import('./pages/BookingPayPage.vue'),
@@ -123,6 +135,24 @@ export const routes: RouteRecordRaw[] = [
     name: 'worker',
     component: () => import('./pages/WorkerPage.vue'),
     meta: { requiresAuth: true, roles: ['worker'], title: 'Worker profile' },
+  },
+  {
+    path: '/worker/today',
+    name: 'worker-today',
+    component: () => import('./pages/WorkerTodayPage.vue'),
+    meta: { requiresAuth: true, roles: ['worker'], title: 'Today' },
+  },
+  {
+    path: '/notifications',
+    name: 'notifications',
+    component: () => import('./pages/NotificationsPage.vue'),
+    meta: { requiresAuth: true, title: 'Notifications' },
+  },
+  {
+    path: '/settings/notifications',
+    name: 'notification-settings',
+    component: () => import('./pages/NotificationSettingsPage.vue'),
+    meta: { requiresAuth: true, title: 'Notification settings' },
   },
   {
     path: '/schedule',
