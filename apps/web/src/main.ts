@@ -3,12 +3,15 @@ import { createPinia } from 'pinia';
 import App from './App.vue';
 import { createAppRouter } from './router';
 import { onSessionExpired } from './api/client';
+import { useNotificationsStore } from './stores/notifications';
 import './styles.css';
 
 const app = createApp(App);
 app.use(createPinia());
 const router = createAppRouter();
 app.use(router);
+// The realtime socket (notifications, live walks) is open exactly while someone is signed in.
+useNotificationsStore().followSession();
 
 onSessionExpired(() => {
   const here = router.currentRoute.value;
@@ -16,6 +19,14 @@ onSessionExpired(() => {
 });
 
 app.mount('#app');
+
+if ('serviceWorker' in navigator) {
+  // A push notification clicked while the app is open: the service worker asks this window to go there.
+  navigator.serviceWorker.addEventListener('message', (event: MessageEvent<{ type?: string; url?: unknown }>) => {
+    const { type, url } = event.data ?? {};
+    if (type === 'navigate' && typeof url === 'string' && url.startsWith('/') && !url.startsWith('//')) void router.push(url);
+  });
+}
 
 if ('serviceWorker' in navigator && import.meta.env.PROD) {
   window.addEventListener('load', () => {
