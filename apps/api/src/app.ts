@@ -75,7 +75,7 @@ async function createPlatform(app: FastifyInstance, config: Config, deps: AppDep
   if (database.kind === 'pglite' && ownsDatabase) await database.migrate();
   const clock = deps.clock ?? systemClock;
   const redis = deps.redis !== undefined ? deps.redis : createRedis(config.redisUrl);
-  const queue: Queue = createQueue(database, app.log);
+  const queue: Queue = createQueue(database, app.log, { expireSeconds: config.jobs.expireSeconds });
   const mailer = createMailer(config, app.log, deps.mailTransport);
   const settings = createSettings(database.db, clock);
   const guard = createAuthGuard(app, { db: database.db, settings });

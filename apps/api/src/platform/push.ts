@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type https from 'node:https';
+import webpush from 'web-push';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
 
@@ -13,12 +17,55 @@ export type Push = {
   send(target: PushTarget, payload: PushPayload): Promise<PushResult>;
 };
 
-// STUB — replaced by the notifications helper (web-push with VAPID keys from config or DATA_DIR).
-export function createPush(_config: Config, _log: FastifyBaseLogger): Push {
+type VapidKeys = { publicKey: string; privateKey: string };
+
+/**
+ * The configured VAPID keys, or a pair generated on first start and kept in DATA_DIR/vapid.json:
+ * browsers subscribe with the public key, so it must survive restarts (a new key would silently
+ * orphan every subscription).
+ */
+export function vapidKeys(config: Config): VapidKeys {
+  if (config.push.publicKey && config.push.privateKey) return { publicKey: config.push.publicKey, privateKey: config.push.privateKey };
+  const file = path.join(config.dataDir, 'vapid.json');
+  try {
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<VapidKeys>;
+    if (stored.publicKey && stored.privateKey) return { publicKey: stored.publicKey, privateKey: stored.privateKey };
+  } catch {
+    // Missing or unreadable: make a new pair below.
+  }
+  const keys = webpush.generateVAPIDKeys();
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  // `wx`: when two processes start at once, the second keeps the first one's pair.
+  try {
+    fs.writeFileSync(file, JSON.stringify(keys), { mode: 0o600, flag: 'wx' });
+    return keys;
+  } catch {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as VapidKeys;
+  }
+}
+
+/** `agent`: the HTTPS agent for the push services (tests trust their local push service with it). */
+export function createPush(config: Config, log: FastifyBaseLogger, opts: { agent?: https.Agent } = {}): Push {
+  const keys = vapidKeys(config);
+  const vapidDetails = { subject: config.push.subject, publicKey: keys.publicKey, privateKey: keys.privateKey };
   return {
-    publicKey: '',
-    async send() {
-      return { ok: false, gone: false, error: 'not implemented' };
+    publicKey: keys.publicKey,
+    async send(target, payload) {
+      try {
+        await webpush.sendNotification({ endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } }, JSON.stringify(payload), {
+          vapidDetails,
+          // A reminder an hour old is noise: the push service may drop it after a day.
+          TTL: 24 * 60 * 60,
+          timeout: 10_000,
+          ...(opts.agent ? { agent: opts.agent } : {}),
+        });
+        return { ok: true };
+      } catch (err) {
+        const status = (err as { statusCode?: number }).statusCode;
+        const gone = status === 404 || status === 410;
+        if (!gone) log.warn({ err, endpoint: new URL(target.endpoint).origin }, 'web push failed');
+        return { ok: false, gone, error: status ? `push service answered ${status}` : (err as Error).message };
+      }
     },
   };
 }

@@ -5,7 +5,16 @@ import { JOB_NAMES, type JobMap, type JobName } from '@walkydoggy/shared';
 import type { Database, Executor } from './db.js';
 
 export type JobHandler<N extends JobName> = (data: JobMap[N], meta: { jobId: string }) => Promise<void>;
-export type EnqueueOptions = { startAfterSeconds?: number; singletonKey?: string };
+export type EnqueueOptions = {
+  startAfterSeconds?: number;
+  singletonKey?: string;
+  /** How long the job may stay active before pg-boss takes its worker for dead and retries it (default: `expireSeconds`). */
+  expireInSeconds?: number;
+  /** Retries after a failure (default 5), with exponential backoff. */
+  retryLimit?: number;
+};
+/** `expireSeconds`: config.jobs.expireSeconds (JOB_EXPIRE_SECONDS); pg-boss's own default is 15 minutes. */
+export type QueueOptions = { expireSeconds?: number };
 
 export type Queue = {
   /**
@@ -43,10 +52,16 @@ function preparedOn(exec: Executor) {
   };
 }
 
-export function createQueue(database: Database, log: FastifyBaseLogger): Queue {
+export function createQueue(database: Database, log: FastifyBaseLogger, queueOptions: QueueOptions = {}): Queue {
+  const expireSeconds = queueOptions.expireSeconds ?? 900;
+  // The supervisor fails (and so retries) jobs active for longer than their expiry, on its monitor
+  // pass: pass at least as often as a job expires, so a job whose process died is retried about
+  // `expireSeconds` later, not up to two minutes after that (pg-boss passes every 60 s by default).
+  const passSeconds = Math.max(1, Math.min(60, expireSeconds));
+  const supervision = { supervise: true, superviseIntervalSeconds: passSeconds, monitorIntervalSeconds: passSeconds };
   const boss = database.pglite
-    ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', supervise: true, schedule: false })
-    : new PgBoss({ connectionString: database.url!, max: 4, schedule: false });
+    ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', ...supervision, schedule: false })
+    : new PgBoss({ connectionString: database.url!, max: 4, ...supervision, schedule: false });
   boss.on('error', (err) => log.error({ err }, 'job queue error'));
   const handlers = new Map<JobName, JobHandler<JobName>>();
   let started = false;
@@ -61,8 +76,9 @@ export function createQueue(database: Database, log: FastifyBaseLogger): Queue {
     async enqueue(exec, name, data, options = {}) {
       await boss.send(name, data as object, {
         db: preparedOn(exec),
-        retryLimit: 5,
+        retryLimit: options.retryLimit ?? 5,
         retryBackoff: true,
+        expireInSeconds: options.expireInSeconds ?? expireSeconds,
         ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
         ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
       });
@@ -73,8 +89,9 @@ export function createQueue(database: Database, log: FastifyBaseLogger): Queue {
       const job = (item: object) => ({
         data: item,
         priority: 0,
-        retryLimit: 5,
+        retryLimit: options.retryLimit ?? 5,
         retryBackoff: true,
+        expireInSeconds: options.expireInSeconds ?? expireSeconds,
         ...(options.startAfterSeconds ? { startAfter: String(options.startAfterSeconds) } : {}),
       });
       await boss.insert(name, data.map(job), { db: preparedOn(exec) });

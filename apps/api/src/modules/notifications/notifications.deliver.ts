@@ -1,0 +1,119 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { notificationDeliveries, notifications, pushSubscriptions, users } from '@walkydoggy/shared/db';
+import type { MailAttachment, MailTemplate } from '@walkydoggy/shared';
+import type { Platform } from '../../app.js';
+import { renderMail } from '../../platform/mail-templates.js';
+import type { PushPayload } from '../../platform/push.js';
+import { notificationView, unreadCount } from './notifications.queries.js';
+
+type Deps = Pick<Platform, 'db' | 'clock' | 'mailer' | 'sms' | 'push' | 'realtime'>;
+
+/** The channel said no for good (no phone, account gone): nothing to retry. */
+class Skip extends Error {}
+
+/**
+ * `notifications.deliver`: sends one delivery on its channel and marks it sent. A send is not
+ * repeated after it succeeded: a delivery already sent (or skipped) is left alone, and it is marked
+ * sent as soon as the send returns. A failure is recorded and rethrown for pg-boss to retry with
+ * backoff; the only window for a duplicate is a crash between the provider's answer and that mark.
+ */
+export function deliverJob(d: Deps) {
+  return async ({ deliveryId }: { deliveryId: string }) => {
+    const [row] = await d.db
+      .select({
+        id: notificationDeliveries.id,
+        channel: notificationDeliveries.channel,
+        status: notificationDeliveries.status,
+        payload: notificationDeliveries.payload,
+        notification: notifications,
+        email: users.email,
+        phone: users.phone,
+        userStatus: users.status,
+      })
+      .from(notificationDeliveries)
+      .innerJoin(notifications, eq(notifications.id, notificationDeliveries.notificationId))
+      .innerJoin(users, eq(users.id, notifications.userId))
+      .where(eq(notificationDeliveries.id, deliveryId));
+    // Gone with its notification (cleanup, account erasure), or done already.
+    if (!row || row.status === 'sent' || row.status === 'skipped') return;
+
+    let providerId: string | null = null;
+    try {
+      if (row.userStatus !== 'active' && row.channel !== 'in_app') throw new Skip('the account is not active');
+      const userId = row.notification.userId;
+      switch (row.channel) {
+        case 'in_app': {
+          const count = await unreadCount(d.db, userId);
+          d.realtime.toUser(userId, 'notification:new', { ...notificationView(row.notification), unreadCount: count });
+          break;
+        }
+        case 'email': {
+          const payload = row.payload as { mail: MailTemplate; attachments?: MailAttachment[] };
+          await d.mailer.send({ to: row.email, ...renderMail(payload.mail), ...(payload.attachments?.length ? { attachments: payload.attachments } : {}) });
+          break;
+        }
+        case 'sms': {
+          if (!row.phone) throw new Skip('no phone number');
+          providerId = (await d.sms.send(row.phone, (row.payload as { text: string }).text)).id;
+          break;
+        }
+        case 'push':
+          await sendPush(d, userId, row.payload as PushPayload);
+          break;
+      }
+    } catch (err) {
+      if (err instanceof Skip) {
+        await finish(d, deliveryId, { status: 'skipped', lastError: err.message });
+        return;
+      }
+      await d.db
+        .update(notificationDeliveries)
+        .set({
+          attempts: sql`${notificationDeliveries.attempts} + 1`,
+          lastError: String((err as Error).message ?? err).slice(0, 1000),
+          updatedAt: d.clock.now(),
+        })
+        .where(eq(notificationDeliveries.id, deliveryId));
+      throw err;
+    }
+    await finish(d, deliveryId, { status: 'sent', providerId, sentAt: d.clock.now() });
+  };
+}
+
+async function finish(d: Deps, deliveryId: string, set: { status: 'sent' | 'skipped'; providerId?: string | null; sentAt?: Date; lastError?: string }) {
+  await d.db
+    .update(notificationDeliveries)
+    .set({ ...set, attempts: sql`${notificationDeliveries.attempts} + 1`, updatedAt: d.clock.now() })
+    .where(and(eq(notificationDeliveries.id, deliveryId), eq(notificationDeliveries.status, 'pending')));
+}
+
+/**
+ * To every subscription of the person: the ones the push service says are gone are deleted; the
+ * delivery fails (and is retried) only when no subscription took it and some failed for another reason.
+ */
+async function sendPush(d: Deps, userId: string, payload: PushPayload) {
+  const targets = await d.db
+    .select({ id: pushSubscriptions.id, endpoint: pushSubscriptions.endpoint, p256dh: pushSubscriptions.p256dh, auth: pushSubscriptions.auth })
+    .from(pushSubscriptions)
+    .where(eq(pushSubscriptions.userId, userId));
+  if (!targets.length) throw new Skip('no push subscription');
+  const results = await Promise.all(targets.map(async (target) => ({ target, result: await d.push.send(target, payload) })));
+  const ok = results.filter((r) => r.result.ok).map((r) => r.target.id);
+  const gone = results.filter((r) => !r.result.ok && r.result.gone).map((r) => r.target.id);
+  const failed = results.filter((r) => !r.result.ok && !r.result.gone);
+  if (gone.length) await d.db.delete(pushSubscriptions).where(inArray(pushSubscriptions.id, gone));
+  if (ok.length) await d.db.update(pushSubscriptions).set({ failures: 0, lastSuccessAt: d.clock.now() }).where(inArray(pushSubscriptions.id, ok));
+  if (failed.length)
+    await d.db
+      .update(pushSubscriptions)
+      .set({ failures: sql`${pushSubscriptions.failures} + 1` })
+      .where(
+        inArray(
+          pushSubscriptions.id,
+          failed.map((f) => f.target.id),
+        ),
+      );
+  if (ok.length) return;
+  if (failed.length) throw new Error(failed.map((f) => (f.result.ok ? '' : f.result.error)).join('; '));
+  throw new Skip('every push subscription is gone');
+}

@@ -1,0 +1,83 @@
+import { and, count, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { notifications } from '@walkydoggy/shared/db';
+import type { NotificationType, NotificationView } from '@walkydoggy/shared';
+import type { Executor } from '../../platform/db.js';
+import { cursorKey, olderThanCursor, toPage } from '../businesses/pagination.js';
+
+/*
+ * A person's in-app notifications. Every statement is scoped to the caller's user id, so another
+ * person's notification id finds nothing (404) instead of someone else's row.
+ */
+
+type NotificationRow = typeof notifications.$inferSelect;
+
+export function notificationView(row: NotificationRow): NotificationView {
+  return {
+    id: row.id,
+    type: row.type as NotificationType,
+    title: row.title,
+    message: row.message,
+    data: row.data,
+    read: row.readAt !== null,
+    readAt: row.readAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function unreadCount(exec: Executor, userId: string): Promise<number> {
+  const [row] = await exec
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return row?.n ?? 0;
+}
+
+export async function listNotifications(exec: Executor, userId: string, q: { limit: number; cursor?: string; unread?: boolean }) {
+  const rows = await exec
+    .select({ row: notifications, cursorKey: cursorKey(notifications.createdAt, notifications.id) })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.userId, userId),
+        q.unread ? isNull(notifications.readAt) : undefined,
+        olderThanCursor(notifications.createdAt, notifications.id, q.cursor),
+      ),
+    )
+    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .limit(q.limit + 1);
+  const page = toPage(rows, q.limit);
+  return { items: page.items.map((r) => notificationView(r.row)), nextCursor: page.nextCursor };
+}
+
+/** Marks one notification read (keeps the first read time); null when it is not the caller's. */
+export async function markRead(exec: Executor, userId: string, id: string, now: Date): Promise<NotificationView | null> {
+  const [row] = await exec
+    .update(notifications)
+    .set({ readAt: sql`coalesce(${notifications.readAt}, ${now.toISOString()}::timestamptz)` })
+    .where(and(eq(notifications.id, id), eq(notifications.userId, userId)))
+    .returning();
+  return row ? notificationView(row) : null;
+}
+
+export async function markAllRead(exec: Executor, userId: string, now: Date): Promise<number> {
+  const rows = await exec
+    .update(notifications)
+    .set({ readAt: now })
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
+    .returning({ id: notifications.id });
+  return rows.length;
+}
+
+export async function deleteNotification(exec: Executor, userId: string, id: string): Promise<boolean> {
+  const rows = await exec
+    .delete(notifications)
+    .where(and(eq(notifications.id, id), eq(notifications.userId, userId)))
+    .returning({ id: notifications.id });
+  return rows.length > 0;
+}
+
+/** Deletes notifications (and, by cascade, their deliveries) created before `before`; returns how many. */
+export async function deleteOlderThan(exec: Executor, before: Date): Promise<number> {
+  const rows = await exec.delete(notifications).where(lt(notifications.createdAt, before)).returning({ id: notifications.id });
+  return rows.length;
+}
