@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../support/app.js';
 import { newPet, newService, setAvailability } from '../support/marketplace.js';
 import { newBusiness, newWorker } from '../businesses/fixtures.js';
 import { BOOKING_NUMBER_PATTERN } from '../../src/modules/bookings/booking-number.js';
-import { berlin, book, booked, bookingBody, bookingCounts, call, HOME, queued, TOMORROW, world, type Marketplace } from './helpers.js';
+import { berlin, book, booked, bookingBody, bookingCounts, call, HOME, notifiedMails, TOMORROW, world, type Marketplace } from './helpers.js';
 
 let t: TestApp;
 let m: Marketplace;
@@ -64,7 +64,7 @@ describe('POST /v1/bookings', () => {
       pets: 1,
       events: 1,
     });
-    const mails = (await queued(t, 'mail.send')).filter((j) => j.number === b.number);
+    const mails = (await notifiedMails(t)).filter((j) => j.number === b.number);
     expect(mails.map((j) => [j.to, j.template]).sort()).toEqual(
       [
         [m.owner.email, 'booking-requested'],

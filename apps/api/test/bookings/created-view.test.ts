@@ -5,7 +5,7 @@ import { petPhotos, workers } from '@walkydoggy/shared/db';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { newPet, newService, setAvailability } from '../support/marketplace.js';
 import { newMedia } from '../businesses/fixtures.js';
-import { berlin, book, bookingBody, call, coOwnerOf, HOME, queued, world, type Marketplace } from './helpers.js';
+import { berlin, book, bookingBody, call, coOwnerOf, HOME, notifiedMails, world, type Marketplace } from './helpers.js';
 import type { Caller } from '../businesses/fixtures.js';
 
 /*
@@ -95,7 +95,7 @@ describe('the request mail', () => {
     await setAvailability(t, own!.id);
     const serviceId = await newService(t, m.owner, m.businessId, { name: 'Owner walks', workerIds: [own!.id] });
     const b = await expectSameAsGet(m.petOwner, bookingBody(m, { serviceId, startsAt: berlin(nextDay(), '11:00'), workerId: own!.id }));
-    const mails = (await queued(t, 'mail.send')).filter((j) => j.number === b.number);
+    const mails = (await notifiedMails(t)).filter((j) => j.number === b.number);
     expect(mails.map((j) => [j.to, j.template])).toEqual([[m.owner.email, 'booking-requested']]);
   });
 });

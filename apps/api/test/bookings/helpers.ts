@@ -151,3 +151,46 @@ export async function bookingStatus(t: TestApp, id: string) {
 }
 
 export type { Marketplace, ServiceInput };
+
+/** A notification as the notifier wrote it, with the channels it goes out on and its e-mail (the email delivery's payload). */
+export type Notice = {
+  id: string;
+  userId: string;
+  type: string;
+  title: string;
+  message: string;
+  data: Record<string, unknown>;
+  dedupeKey: string | null;
+  channels: string[];
+  mail: Record<string, unknown> | null;
+  attachments: { filename: string; contentType: string; content: string }[] | null;
+};
+
+/** The notifications written so far (oldest first), optionally only those about one booking or of one type. */
+export async function notices(t: TestApp, where: { bookingId?: string; type?: string; userId?: string } = {}): Promise<Notice[]> {
+  return rowsOf<Notice>(
+    await t.db.execute(sql`
+      select n.id, n.user_id as "userId", n.type, n.title, n.message, n.data, n.dedupe_key as "dedupeKey",
+        coalesce((select array_agg(d.channel::text order by d.channel) from notification_deliveries d where d.notification_id = n.id), '{}') as channels,
+        (select d.payload->'mail' from notification_deliveries d where d.notification_id = n.id and d.channel = 'email') as mail,
+        (select d.payload->'attachments' from notification_deliveries d where d.notification_id = n.id and d.channel = 'email') as attachments
+      from notifications n
+      where (${where.bookingId ?? null}::text is null or n.data->>'bookingId' = ${where.bookingId ?? null}::text)
+        and (${where.type ?? null}::text is null or n.type = ${where.type ?? null}::text)
+        and (${where.userId ?? null}::text is null or n.user_id::text = ${where.userId ?? null}::text)
+      order by n.created_at, n.id`),
+  );
+}
+
+/**
+ * The e-mails the notifications written so far send (each email delivery's mail, addressed as the
+ * delivery job addresses it), in the shape a `mail.send` job had: `{to, template, …, attachments?}`.
+ */
+export async function notifiedMails(t: TestApp): Promise<Record<string, unknown>[]> {
+  const rows = rowsOf<{ to: string; payload: { mail: Record<string, unknown>; attachments?: unknown[] } }>(
+    await t.db.execute(sql`select u.email as "to", d.payload from notification_deliveries d
+      join notifications n on n.id = d.notification_id join users u on u.id = n.user_id
+      where d.channel = 'email' order by n.created_at, d.created_at, d.id`),
+  );
+  return rows.map((r) => ({ to: r.to, ...r.payload.mail, ...(r.payload.attachments ? { attachments: r.payload.attachments } : {}) }));
+}

@@ -18,6 +18,7 @@ import {
   NOW,
   ok,
   pay,
+  notifiedMails,
   queued,
   slotSequence,
   world,
@@ -104,7 +105,7 @@ describe('the state machine', () => {
     expect(res.json().data.events.at(-1)).toMatchObject({ fromStatus: 'pending', toStatus: 'declined', actorRole: 'business', reason: 'No walker free' });
     expect((await t.db.select().from(payments).where(eq(payments.id, paymentId)))[0]!.status).toBe('cancelled');
     expect(await queued(t, 'payments.release')).toContainEqual({ paymentId });
-    const mail = (await queued(t, 'mail.send')).find((j) => j.template === 'booking-declined' && j.number === b.number);
+    const mail = (await notifiedMails(t)).find((j) => j.template === 'booking-declined' && j.number === b.number);
     expect(mail).toMatchObject({ to: m.petOwner.email, firstName: 'Robin', businessName: 'Happy Paws Berlin', reason: 'No walker free' });
     // A decline without a reason is fine too.
     const quiet = await bookingIn('pending');
@@ -136,7 +137,7 @@ describe('the state machine', () => {
       { fromStatus: 'confirmed', toStatus: 'in_progress', actorRole: 'worker', reason: null, at: '2030-06-03T14:00:00.000Z' },
       { fromStatus: 'in_progress', toStatus: 'completed', actorRole: 'worker', reason: null, at: '2030-06-03T15:05:00.000Z' },
     ]);
-    const mail = (await queued(t, 'mail.send')).find((j) => j.template === 'booking-completed' && j.number === b.number);
+    const mail = (await notifiedMails(t)).find((j) => j.template === 'booking-completed' && j.number === b.number);
     expect(mail).toMatchObject({ to: m.petOwner.email, notes: 'Chased a squirrel' });
   });
 
@@ -168,7 +169,7 @@ describe('the state machine', () => {
 describe('mails', () => {
   it('the confirmation carries the booking as an .ics', async () => {
     const b = await bookingIn('confirmed');
-    const mail = (await queued(t, 'mail.send')).find((j) => j.template === 'booking-confirmed' && j.number === b.number)!;
+    const mail = (await notifiedMails(t)).find((j) => j.template === 'booking-confirmed' && j.number === b.number)!;
     expect(mail).toMatchObject({
       to: m.petOwner.email,
       firstName: 'Robin',

@@ -6,6 +6,8 @@ import { rowsOf } from '../../src/platform/db.js';
 import type { TestApp } from '../support/app.js';
 import { marketplace, type Marketplace } from '../support/marketplace.js';
 
+export { notifiedMails } from '../bookings/helpers.js';
+
 /**
  * Bookings for the payment tests, written directly (the bookings API is another module's and is
  * tested there): what payments reads is the row — owner, business, status, total, currency.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markAuthorized } from '../../src/modules/payments/payments.state.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import type { Marketplace } from '../support/marketplace.js';
-import { confirm, intent, marketplace, newBooking, paymentCounts, paymentRow, queued, setBookingStatus, setPremium } from './fixtures.js';
+import { confirm, intent, marketplace, newBooking, paymentCounts, paymentRow, notifiedMails, queued, setBookingStatus, setPremium } from './fixtures.js';
 
 let t: TestApp;
 let m: Marketplace;
@@ -137,7 +137,7 @@ describe('POST /v1/payments/confirm', () => {
     expect(again.json().data).toEqual(res.json().data);
     // Nothing captured and nothing mailed before the business confirms.
     expect(await queued(t, 'payments.capture')).toEqual([]);
-    expect((await queued(t, 'mail.send')).filter((m) => (m as { template: string }).template === 'payment-receipt')).toEqual([]);
+    expect((await notifiedMails(t)).filter((j) => j.template === 'payment-receipt' && j.number === booking.number)).toEqual([]);
   });
 
   it("is the payer's only (404), and refuses once the booking is no longer pending (409)", async () => {
@@ -174,7 +174,7 @@ describe('tips', () => {
     const paid = await confirm(t, m.petOwner.accessToken, res.json().data.payment.id);
     expect(paid.json().data).toMatchObject({ status: 'succeeded', paidAt: expect.any(String) });
     // The text of the mail is the mail module's; what payments owes it is the typed payload.
-    expect((await queued(t, 'mail.send')).filter((j) => (j as { template: string }).template === 'payment-receipt')).toEqual([
+    expect((await notifiedMails(t)).filter((j) => j.template === 'payment-receipt' && j.number === booking.number)).toEqual([
       {
         to: m.petOwner.email,
         template: 'payment-receipt',

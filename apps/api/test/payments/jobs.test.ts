@@ -6,7 +6,7 @@ import type { BookingMoneyEvent } from '../../src/modules/payments/payments.port
 import { markAuthorized, markSucceeded } from '../../src/modules/payments/payments.state.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import type { Marketplace } from '../support/marketplace.js';
-import { intent, marketplace, newBooking, paidBooking, paymentRow, queued, refundRows, setBookingStatus } from './fixtures.js';
+import { intent, marketplace, newBooking, paidBooking, paymentRow, notifiedMails, queued, refundRows, setBookingStatus } from './fixtures.js';
 
 let t: TestApp;
 let m: Marketplace;
@@ -25,10 +25,10 @@ const enqueueTwice = async (name: 'payments.capture' | 'payments.release' | 'pay
     await t.app.platform.queue.enqueue(tx, name, data);
   });
 };
-const receipts = async () => (await queued(t, 'mail.send')).filter((j) => (j as { template: string }).template === 'payment-receipt');
-const refundMails = async () => (await queued(t, 'mail.send')).filter((j) => (j as { template: string }).template === 'refund-issued');
-/** Mails already queued are removed, so each test counts its own. */
-const clearMail = () => t.db.execute(sql`delete from pgboss.job where name = 'mail.send'`);
+const receipts = async () => (await notifiedMails(t)).filter((j) => (j as { template: string }).template === 'payment-receipt');
+const refundMails = async () => (await notifiedMails(t)).filter((j) => (j as { template: string }).template === 'refund-issued');
+/** Notifications already written are removed, so each test counts its own mails. */
+const clearMail = () => t.db.execute(sql`delete from notifications`);
 const jobs = () => paymentJobs(t.app.platform);
 
 describe('forBooking', () => {

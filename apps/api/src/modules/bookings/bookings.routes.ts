@@ -18,6 +18,7 @@ import type { Actor } from '../../platform/auth-guard.js';
 import { idempotencyKeyOf, idempotent } from '../../platform/idempotency.js';
 import { createBookings, type BookingsDeps } from './bookings.js';
 import { registerExpiry } from './bookings.expiry.js';
+import { registerReminders } from './bookings.reminders.js';
 import { seriesRoutes } from './bookings.series.routes.js';
 import { slotConflictsAs409 } from './bookings.service.js';
 import type { TransitionInput } from './bookings.transitions.js';
@@ -33,6 +34,19 @@ export function bookingsModule(p: Deps): FastifyPluginAsyncZod {
     const booking = okEnvelope(bookingSchema);
 
     registerExpiry(app, p, m.expireDue);
+    registerReminders(p, m.mails);
+
+    /**
+     * After a status change has committed, live tracking tells the booking's room (and ends it at
+     * completion or cancellation). The change stands whatever happens there: a failure is logged.
+     */
+    const changed = (bookingId: string, status: string) => {
+      try {
+        p.tracks?.bookingChanged({ bookingId, status });
+      } catch (err) {
+        app.log.error({ err, bookingId }, 'could not tell live tracking of a booking change');
+      }
+    };
 
     app.post(
       '/bookings',
@@ -124,11 +138,14 @@ export function bookingsModule(p: Deps): FastifyPluginAsyncZod {
     );
 
     /** Every move of the state machine goes through the one transition function, then answers with the booking. */
-    const move = (actor: Actor, id: string, action: BookingAction, input: TransitionInput = {}) =>
-      p.db.transaction(async (tx) => {
+    const move = async (actor: Actor, id: string, action: BookingAction, input: TransitionInput = {}) => {
+      const answer = await p.db.transaction(async (tx) => {
         await m.transitions.transition(tx, actor, id, action, input);
         return { success: true as const, data: await m.reads.get(tx, actor, id) };
       });
+      changed(id, answer.data.status);
+      return answer;
+    };
     const moveSchema = (operationId: string, summary: string) => ({
       tags,
       operationId,
@@ -167,6 +184,6 @@ export function bookingsModule(p: Deps): FastifyPluginAsyncZod {
         }),
     );
 
-    await app.register(seriesRoutes(p, m));
+    await app.register(seriesRoutes(p, m, changed));
   };
 }

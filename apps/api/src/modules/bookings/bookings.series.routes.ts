@@ -16,7 +16,12 @@ import { bookingViews } from './bookings.view.js';
 
 const seriesParams = z.object({ id: z.uuid({ message: 'Not a valid id.' }) });
 
-export function seriesRoutes(p: BookingsDeps & Pick<Platform, 'guard'>, m: Bookings): FastifyPluginAsyncZod {
+/** `changed(bookingId, status)`: called for each booking whose status changed, after the commit. */
+export function seriesRoutes(
+  p: BookingsDeps & Pick<Platform, 'guard'>,
+  m: Bookings,
+  changed: (bookingId: string, status: string) => void = () => {},
+): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['bookings'];
     const security = [{ bearerAuth: [] }];
@@ -76,10 +81,11 @@ export function seriesRoutes(p: BookingsDeps & Pick<Platform, 'guard'>, m: Booki
           response: { 200: okEnvelope(cancelSeriesResponseSchema) },
         },
       },
-      async (request) => ({
-        success: true as const,
-        data: await p.db.transaction((tx) => m.series.cancel(tx, request.actor, request.params.id, request.body)),
-      }),
+      async (request) => {
+        const { cancelled, bookingIds } = await p.db.transaction((tx) => m.series.cancel(tx, request.actor, request.params.id, request.body));
+        for (const id of bookingIds) changed(id, 'cancelled');
+        return { success: true as const, data: { cancelled } };
+      },
     );
   };
 }

@@ -127,8 +127,8 @@ export function createSeriesService(d: { clock: Clock; bookings: BookingService;
     return { series: toSeriesView(series), rows };
   }
 
-  /** Cancels every pending or confirmed occurrence on or after `from` (default: today where the business is). */
-  async function cancel(tx: Tx, actor: Viewer, id: string, body: CancelSeriesBody): Promise<{ cancelled: number }> {
+  /** Cancels every pending or confirmed occurrence on or after `from` (default: today where the business is); returns which. */
+  async function cancel(tx: Tx, actor: Viewer, id: string, body: CancelSeriesBody): Promise<{ cancelled: number; bookingIds: string[] }> {
     const series = await findSeries(tx, id);
     if (!series) throw new NotFound('Booking series');
     const party = series.ownerId === actor.id || series.businessOwnerId === actor.id || actor.role === 'admin';
@@ -152,7 +152,7 @@ export function createSeriesService(d: { clock: Clock; bookings: BookingService;
       .for('update');
     for (const booking of due) await d.transitions.transition(tx, actor, booking.id, 'cancel', { reason: body.reason });
     await tx.update(bookingSeries).set({ status: 'cancelled', cancelledAt: d.clock.now() }).where(eq(bookingSeries.id, id));
-    return { cancelled: due.length };
+    return { cancelled: due.length, bookingIds: due.map((b) => b.id) };
   }
 
   return { create, get, cancel };

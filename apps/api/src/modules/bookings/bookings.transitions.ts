@@ -23,16 +23,22 @@ import * as q from './bookings.queries.js';
 /*
  * The one way a booking changes status. It checks who may (403) and whether the state machine has the
  * move (409), writes the status with its timestamps and reason, records the event, tells payments
- * what the move means for the money and enqueues the mails — all on the caller's transaction, so
- * either everything happens or nothing does.
+ * what the move means for the money, notifies the people concerned and enqueues the jobs that follow
+ * (reminders, the walk report) — all on the caller's transaction, so either everything happens or
+ * nothing does.
  */
 
-export type TransitionDeps = Pick<Platform, 'clock'> & { payments: BookingPayments; mails: BookingMails };
+export type TransitionDeps = Pick<Platform, 'clock' | 'queue'> & { payments: BookingPayments; mails: BookingMails };
 /** A signed-in caller, or the system (expiry). */
 export type TransitionActor = Pick<Actor, 'id' | 'role'> | 'system';
 export type TransitionInput = { reason?: string | null; notes?: string | null; photoIds?: string[]; refundPercent?: number };
 
 const CAPTURED: BookingPaymentState['status'][] = ['succeeded', 'partially_refunded'];
+/** The reminders a confirmed booking gets, by how long before its start. */
+const REMINDERS = [
+  { kind: '24h', beforeMs: 24 * 3_600_000 },
+  { kind: '1h', beforeMs: 3_600_000 },
+] as const;
 export const WAITING_FOR_PAYMENT = "This booking is waiting for the owner's payment: it can be confirmed once the payment is authorised.";
 
 /** Who cancelled, as the other parties read it in the mail. */
@@ -89,6 +95,19 @@ async function checkPhotos(tx: Tx, uploaderId: string, photoIds: string[]) {
 }
 
 export function createTransitions(d: TransitionDeps) {
+  /**
+   * The reminders of a booking just confirmed, each due its time before the start; one whose time has
+   * passed already is not sent. Each job carries the start it reminds of: the job checks the booking
+   * still starts then and is still confirmed.
+   */
+  async function enqueueReminders(tx: Tx, row: Pick<q.BookingRow, 'id' | 'startsAt'>, now: Date) {
+    for (const { kind, beforeMs } of REMINDERS) {
+      const seconds = Math.ceil((row.startsAt.getTime() - beforeMs - now.getTime()) / 1000);
+      if (seconds <= 0) continue;
+      await d.queue.enqueue(tx, 'notifications.reminder', { bookingId: row.id, kind, startsAt: row.startsAt.toISOString() }, { startAfterSeconds: seconds });
+    }
+  }
+
   /**
    * Moves booking `id` by `action` for `actor`, on `tx`. Returns the booking row after the move (as the
    * actor sees it). 404 when the actor cannot see the booking, 403 when they may not make this move,
@@ -154,6 +173,10 @@ export function createTransitions(d: TransitionDeps) {
     const after = (await q.findBooking(tx, id, null))!;
     if (action === 'confirm' || action === 'decline' || action === 'expire' || action === 'complete')
       await d.mails.answered(tx, after, BOOKING_TRANSITIONS[action].to as 'confirmed' | 'declined' | 'expired' | 'completed');
+    if (action === 'start') await d.mails.started(tx, after);
+    if (action === 'confirm') await enqueueReminders(tx, after, now);
+    // The walk report is built once the completion has committed (it flushes the track's points first).
+    if (action === 'complete') await d.queue.enqueue(tx, 'tracking.report', { bookingId: id });
     if (action === 'cancel')
       await d.mails.cancelled(tx, after, { actorId, cancelledBy: cancelledByText(role, row), refund: refundText, wasConfirmed: row.status === 'confirmed' });
     if (money) await d.payments.apply(tx, money);

@@ -21,11 +21,12 @@ export type BookingsDeps = Pick<Platform, 'db' | 'clock' | 'queue' | 'config' | 
 export function createBookings(p: BookingsDeps) {
   const availability = p.availability ?? createAvailability(p);
   const mails = createBookingMails(p);
-  const transitions = createTransitions({ clock: p.clock, payments: p.payments, mails });
+  const transitions = createTransitions({ clock: p.clock, queue: p.queue, payments: p.payments, mails });
   const bookings = createBookingService({ clock: p.clock, payments: p.payments, availability, mails });
   const reads = createBookingReads({ clock: p.clock, payments: p.payments });
   const series = createSeriesService({ clock: p.clock, bookings, transitions });
   return {
+    mails,
     bookings,
     transitions,
     reads,

@@ -11,7 +11,7 @@ const paid = (status: string) => (PAID_STATUSES as readonly string[]).includes(s
  * The payments side of booking transitions (the port bookings codes against). Only rows and jobs are
  * written here, in the transition's transaction; the provider is called by the jobs after commit.
  */
-export function createBookingPayments(p: Pick<Platform, 'queue' | 'clock' | 'config'>): BookingPayments {
+export function createBookingPayments(p: Pick<Platform, 'queue' | 'clock' | 'config' | 'notifier'>): BookingPayments {
   /** Nothing was taken: the authorisation (or the unpaid intent) goes, at once in our books. */
   async function release(tx: Executor, paymentId: string) {
     await markCancelled(tx, p, paymentId);

@@ -11,7 +11,7 @@ import { applyIntent, markSucceeded, settleRefund } from './payments.state.js';
  * per operation (a second run gets the provider's first answer) and records the answer through the
  * state machine (a second run changes nothing). A provider error throws: the queue retries.
  */
-export function paymentJobs(p: Pick<Platform, 'db' | 'queue' | 'clock' | 'config' | 'payments'>) {
+export function paymentJobs(p: Pick<Platform, 'db' | 'queue' | 'clock' | 'config' | 'notifier' | 'payments'>) {
   /** The booking was confirmed: take the authorised money. Not authorised yet → markAuthorized captures later. */
   async function capture({ paymentId }: JobMap['payments.capture']) {
     const row = await q.findPayment(p.db, paymentId);
@@ -63,7 +63,7 @@ export function paymentJobs(p: Pick<Platform, 'db' | 'queue' | 'clock' | 'config
 }
 
 /** Gives the queue the payment jobs' handlers (app.ts). */
-export function registerPaymentJobs(p: Pick<Platform, 'db' | 'queue' | 'clock' | 'config' | 'payments'>) {
+export function registerPaymentJobs(p: Pick<Platform, 'db' | 'queue' | 'clock' | 'config' | 'notifier' | 'payments'>) {
   const jobs = paymentJobs(p);
   p.queue.handle('payments.capture', jobs.capture);
   p.queue.handle('payments.release', jobs.release);

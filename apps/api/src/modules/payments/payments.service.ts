@@ -14,7 +14,7 @@ import { createRefund, refundableOf } from './payments.refunds.js';
 import { applyIntent } from './payments.state.js';
 import { paymentView, paymentViews } from './payments.view.js';
 
-export type PaymentsDeps = Pick<Platform, 'db' | 'queue' | 'clock' | 'config' | 'settings' | 'payments'>;
+export type PaymentsDeps = Pick<Platform, 'db' | 'queue' | 'clock' | 'config' | 'notifier' | 'settings' | 'payments'>;
 
 /** The provider's intent of a payment row: bookings are captured later, tips at once. */
 export const refOf = (row: Pick<q.PaymentRow, 'providerIntentId' | 'kind'>): IntentRef => ({

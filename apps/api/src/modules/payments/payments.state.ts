@@ -21,10 +21,10 @@ import {
  * to it, so that it happens once whoever reports it first (the confirm endpoint, a job, a webhook,
  * in any order) and a late report never moves a payment backwards: pending → authorized → succeeded
  * → partially_refunded → refunded, and pending/authorized → cancelled, pending → failed. Refunded
- * amounts only grow. The side effects of a change (jobs, mails) are enqueued in the same transaction.
+ * amounts only grow. The side effects of a change (jobs, notifications) are enqueued in the same transaction.
  */
 
-export type StateDeps = Pick<Platform, 'queue' | 'clock' | 'config'>;
+export type StateDeps = Pick<Platform, 'queue' | 'clock' | 'config' | 'notifier'>;
 
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 const keep = (column: typeof payments.authorizedAt, d: Date) => sql`coalesce(${column}, ${at(d)})`;
@@ -56,7 +56,7 @@ export async function markAuthorized(tx: Executor, d: StateDeps, id: string): Pr
   return true;
 }
 
-/** The money was taken: the receipt goes out, and refunds promised while it was only authorised are sent. */
+/** The money was taken: the receipt goes out (the payer's `payment.succeeded`), and refunds promised while it was only authorised are sent. */
 export async function markSucceeded(tx: Executor, d: StateDeps, id: string, chargeId: string | null): Promise<boolean> {
   const now = d.clock.now();
   const moved = await transition(tx, id, ['pending', 'authorized'], {
@@ -117,7 +117,7 @@ export async function recordRefundedTotal(tx: Executor, d: StateDeps, id: string
   return true;
 }
 
-/** A refund row reached its end at the provider; a success adds to the payment's refunded total and mails the payer. */
+/** A refund row reached its end at the provider; a success adds to the payment's refunded total and tells the payer (`payment.refunded`). */
 export async function settleRefund(
   tx: Executor,
   d: StateDeps,
@@ -144,6 +144,10 @@ export async function settleRefund(
   return true;
 }
 
+/**
+ * The payer's receipt: a `payment.succeeded` notification whose e-mail is the receipt. Payments are
+ * reported by jobs and webhooks that may run twice; the key makes one notification of them.
+ */
 async function enqueueReceipt(tx: Executor, d: StateDeps, paymentId: string) {
   const payment = (await findPayment(tx, paymentId))!;
   const booking = (await findBookingForPayment(tx, payment.bookingId))!;
@@ -157,29 +161,49 @@ async function enqueueReceipt(tx: Executor, d: StateDeps, paymentId: string) {
           ...booking.price.lines.map((l) => ({ label: `${booking.serviceName}: ${l.label}`, amount: money(l.amountMinor) })),
           ...(booking.price.discountMinor ? [{ label: 'Discount', amount: money(-booking.price.discountMinor) }] : []),
         ];
-  await d.queue.enqueue(tx, 'mail.send', {
-    to: payer.email,
-    template: 'payment-receipt',
-    firstName: payer.firstName,
-    businessName: booking.businessName,
-    number: booking.number,
-    total: money(payment.amountMinor),
-    lines,
-    invoiceLink: `${d.config.publicUrl}/payments/${payment.id}/invoice`,
+  const total = money(payment.amountMinor);
+  await d.notifier.notify(tx, {
+    userId: payment.payerId,
+    type: 'payment.succeeded',
+    title: `Receipt for booking ${booking.number}`,
+    message:
+      payment.kind === 'tip'
+        ? `Your tip of ${total} for ${booking.businessName} was paid. Thank you!`
+        : `You paid ${total} for ${booking.serviceName} with ${booking.businessName}.`,
+    data: { bookingId: payment.bookingId, paymentId: payment.id, number: booking.number, link: `/bookings/${payment.bookingId}` },
+    dedupeKey: `payment-succeeded:${payment.id}`,
+    mail: {
+      template: 'payment-receipt',
+      firstName: payer.firstName,
+      businessName: booking.businessName,
+      number: booking.number,
+      total,
+      lines,
+      invoiceLink: `${d.config.publicUrl}/payments/${payment.id}/invoice`,
+    },
   });
 }
 
+/** The payer hears of a refund the provider carried out (`payment.refunded`, its e-mail the refund mail), once per refund. */
 async function enqueueRefundMail(tx: Executor, d: StateDeps, refundId: string) {
   const refund = (await findRefund(tx, refundId))!;
   const payment = (await findPayment(tx, refund.paymentId))!;
   const payer = await findPayer(tx, payment.payerId);
   if (!payer || payer.status !== 'active') return;
-  await d.queue.enqueue(tx, 'mail.send', {
-    to: payer.email,
-    template: 'refund-issued',
-    firstName: payer.firstName,
-    number: payment.bookingNumber,
-    amount: formatMoney(refund.amountMinor, payment.currency),
-    link: `${d.config.publicUrl}/bookings/${payment.bookingId}`,
+  const amount = formatMoney(refund.amountMinor, payment.currency);
+  await d.notifier.notify(tx, {
+    userId: payment.payerId,
+    type: 'payment.refunded',
+    title: `Refund for booking ${payment.bookingNumber}`,
+    message: `We refunded ${amount} for booking ${payment.bookingNumber}. It reaches your account within a few days.`,
+    data: { bookingId: payment.bookingId, paymentId: payment.id, refundId, number: payment.bookingNumber, link: `/bookings/${payment.bookingId}` },
+    dedupeKey: `refund:${refundId}`,
+    mail: {
+      template: 'refund-issued',
+      firstName: payer.firstName,
+      number: payment.bookingNumber,
+      amount,
+      link: `${d.config.publicUrl}/bookings/${payment.bookingId}`,
+    },
   });
 }
