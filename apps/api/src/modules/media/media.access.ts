@@ -10,6 +10,7 @@ import {
   petPhotos,
   petVaccinations,
   pets,
+  walkEvents,
   workers,
 } from '@walkydoggy/shared/db';
 import type { Actor } from '../../platform/auth-guard.js';
@@ -55,7 +56,13 @@ export async function canViewMedia(exec: Executor, viewer: Viewer, row: MediaRow
     case 'avatar':
       return isUploader;
     case 'booking_photo': {
-      const bookingIds = (await exec.select({ id: bookingPhotos.bookingId }).from(bookingPhotos).where(eq(bookingPhotos.mediaId, row.id))).map((r) => r.id);
+      // A completion photo or a photo taken during the walk (a walk event): the booking's people see it.
+      const used = await exec
+        .select({ id: bookingPhotos.bookingId })
+        .from(bookingPhotos)
+        .where(eq(bookingPhotos.mediaId, row.id))
+        .union(exec.select({ id: walkEvents.bookingId }).from(walkEvents).where(eq(walkEvents.mediaId, row.id)));
+      const bookingIds = used.map((r) => r.id);
       if (!bookingIds.length) return isUploader;
       return viewer !== null && (await takesPartInBooking(exec, viewer.id, bookingIds));
     }

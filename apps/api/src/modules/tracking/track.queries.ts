@@ -1,0 +1,176 @@
+import { and, asc, eq, isNull, notExists, sql } from 'drizzle-orm';
+import { bookingPhotos, bookingTrackPoints, bookingTracks, media, walkEvents } from '@walkydoggy/shared/db';
+import { rowsOf, type Executor } from '../../platform/db.js';
+import type { RawPoint } from './track.js';
+
+/* The track's data: points, counters, walk events and what the live path needs to know of a worker. */
+
+/** A point on its way to `booking_track_points`. */
+export type PointRow = RawPoint & { bookingId: string };
+
+/**
+ * Writes many points in one statement. The join keeps only points recorded while their booking's walk
+ * ran (started_at ..completed_at), so a point that is late or early is dropped by the database even
+ * when the caller's view of the booking is stale; duplicates (same instant or seq) are ignored.
+ * Returns how many rows were written.
+ */
+export async function insertPoints(exec: Executor, points: PointRow[]): Promise<number> {
+  if (!points.length) return 0;
+  const col = <T>(pick: (p: PointRow) => T) => sql.param(points.map(pick));
+  const result = await exec.execute(sql`
+    insert into ${bookingTrackPoints} (booking_id, recorded_at, seq, lng, lat, accuracy_m, speed_mps)
+    select p.booking_id, p.recorded_at, p.seq, p.lng, p.lat, p.accuracy_m, p.speed_mps
+    from unnest(${col((p) => p.bookingId)}::uuid[], ${col((p) => new Date(p.t).toISOString())}::timestamptz[], ${col((p) => p.seq ?? null)}::int[],
+      ${col((p) => p.lng)}::float8[], ${col((p) => p.lat)}::float8[], ${col((p) => p.accuracyM ?? null)}::float8[], ${col((p) => p.speedMps ?? null)}::float8[])
+      as p (booking_id, recorded_at, seq, lng, lat, accuracy_m, speed_mps)
+    join bookings b on b.id = p.booking_id
+    where b.started_at is not null and p.recorded_at >= b.started_at and p.recorded_at <= coalesce(b.completed_at, 'infinity'::timestamptz)
+    on conflict do nothing
+    returning 1`);
+  return rowsOf(result).length;
+}
+
+/** Adds dropped points to each booking's counters, one statement for many bookings. */
+export async function bumpCounters(exec: Executor, counts: { bookingId: string; duplicates: number; jumps: number }[], now: Date) {
+  const rows = counts.filter((c) => c.duplicates || c.jumps);
+  if (!rows.length) return;
+  await exec.execute(sql`
+    insert into ${bookingTracks} (booking_id, duplicates, jumps, updated_at)
+    select c.booking_id, c.duplicates, c.jumps, ${now.toISOString()}::timestamptz
+    from unnest(${sql.param(rows.map((r) => r.bookingId))}::uuid[], ${sql.param(rows.map((r) => r.duplicates))}::int[], ${sql.param(rows.map((r) => r.jumps))}::int[])
+      as c (booking_id, duplicates, jumps)
+    where exists (select 1 from bookings b where b.id = c.booking_id)
+    on conflict (booking_id) do update set duplicates = ${bookingTracks.duplicates} + excluded.duplicates,
+      jumps = ${bookingTracks.jumps} + excluded.jumps, updated_at = excluded.updated_at`);
+}
+
+/** A booking's stored points in time order. */
+export async function pointsOf(exec: Executor, bookingId: string): Promise<RawPoint[]> {
+  const rows = await exec
+    .select({
+      lng: bookingTrackPoints.lng,
+      lat: bookingTrackPoints.lat,
+      at: bookingTrackPoints.recordedAt,
+      seq: bookingTrackPoints.seq,
+      accuracyM: bookingTrackPoints.accuracyM,
+      speedMps: bookingTrackPoints.speedMps,
+    })
+    .from(bookingTrackPoints)
+    .where(eq(bookingTrackPoints.bookingId, bookingId))
+    .orderBy(asc(bookingTrackPoints.recordedAt));
+  return rows.map(({ at, ...p }) => ({ ...p, t: at.getTime() }));
+}
+
+/** The newest stored point of a booking (the live path's jump check after a restart). */
+export async function lastPointOf(exec: Executor, bookingId: string): Promise<RawPoint | null> {
+  const [row] = await exec
+    .select({ lng: bookingTrackPoints.lng, lat: bookingTrackPoints.lat, at: bookingTrackPoints.recordedAt, seq: bookingTrackPoints.seq })
+    .from(bookingTrackPoints)
+    .where(eq(bookingTrackPoints.bookingId, bookingId))
+    .orderBy(sql`${bookingTrackPoints.recordedAt} desc`)
+    .limit(1);
+  return row ? { lng: row.lng, lat: row.lat, t: row.at.getTime(), seq: row.seq } : null;
+}
+
+export type ActiveBooking = {
+  bookingId: string;
+  status: 'in_progress' | 'confirmed';
+  startedAt: Date | null;
+  destination: { lng: number; lat: number } | null;
+};
+
+/**
+ * What a worker's live updates feed: their walk in progress, else the confirmed booking they said they
+ * are on their way to (the sooner one first).
+ */
+export async function activeBookingOf(exec: Executor, workerId: string): Promise<ActiveBooking | null> {
+  const [row] = rowsOf<{ id: string; status: 'in_progress' | 'confirmed'; started_at: string | Date | null; lng: number | null; lat: number | null }>(
+    await exec.execute(sql`
+      select b.id, b.status, b.started_at, ST_X(b.location::geometry) as lng, ST_Y(b.location::geometry) as lat
+      from bookings b left join ${bookingTracks} bt on bt.booking_id = b.id
+      where b.worker_id = ${workerId} and (b.status = 'in_progress' or (b.status = 'confirmed' and bt.on_the_way_at is not null))
+      order by (b.status = 'in_progress') desc, b.starts_at asc
+      limit 1`),
+  );
+  if (!row) return null;
+  return {
+    bookingId: row.id,
+    status: row.status,
+    startedAt: row.started_at === null ? null : new Date(row.started_at),
+    destination: row.lng === null || row.lat === null ? null : { lng: Number(row.lng), lat: Number(row.lat) },
+  };
+}
+
+/** The worker of a booking (whose live cache a status change invalidates). */
+export async function workerOfBooking(exec: Executor, bookingId: string): Promise<string | null> {
+  const [row] = rowsOf<{ worker_id: string | null }>(await exec.execute(sql`select worker_id from bookings where id = ${bookingId}`));
+  return row?.worker_id ?? null;
+}
+
+export async function trackRowOf(exec: Executor, bookingId: string) {
+  const [row] = await exec.select().from(bookingTracks).where(eq(bookingTracks.bookingId, bookingId));
+  return row ?? null;
+}
+
+/** Marks the worker on their way (the first time counts: pressing again keeps it). */
+export async function setOnTheWay(exec: Executor, bookingId: string, now: Date): Promise<Date> {
+  const [row] = await exec
+    .insert(bookingTracks)
+    .values({ bookingId, onTheWayAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: bookingTracks.bookingId,
+      set: { onTheWayAt: sql`coalesce(${bookingTracks.onTheWayAt}, excluded.on_the_way_at)`, updatedAt: now },
+    })
+    .returning({ onTheWayAt: bookingTracks.onTheWayAt });
+  return row!.onTheWayAt!;
+}
+
+export type WalkEventRow = typeof walkEvents.$inferSelect;
+
+export function walkEventsOf(exec: Executor, bookingId: string): Promise<WalkEventRow[]> {
+  return exec.select().from(walkEvents).where(eq(walkEvents.bookingId, bookingId)).orderBy(asc(walkEvents.at), asc(walkEvents.createdAt));
+}
+
+export async function walkEventByClientId(exec: Executor, bookingId: string, clientId: string): Promise<WalkEventRow | null> {
+  const [row] = await exec
+    .select()
+    .from(walkEvents)
+    .where(and(eq(walkEvents.bookingId, bookingId), eq(walkEvents.clientId, clientId)));
+  return row ?? null;
+}
+
+export async function insertWalkEvent(exec: Executor, values: typeof walkEvents.$inferInsert): Promise<WalkEventRow> {
+  const [row] = await exec.insert(walkEvents).values(values).returning();
+  return row!;
+}
+
+/**
+ * Whether `mediaId` may be a walk event's photo: the worker's own `booking_photo` upload, not deleted,
+ * not attached to a booking yet and not another event's photo (as completion photos, used once).
+ */
+export async function isUsablePhoto(exec: Executor, uploaderId: string, mediaId: string): Promise<boolean> {
+  const [row] = await exec
+    .select({ id: media.id })
+    .from(media)
+    .where(
+      and(
+        eq(media.id, mediaId),
+        eq(media.ownerId, uploaderId),
+        eq(media.purpose, 'booking_photo'),
+        isNull(media.deletedAt),
+        notExists(exec.select({ id: bookingPhotos.mediaId }).from(bookingPhotos).where(eq(bookingPhotos.mediaId, media.id))),
+        notExists(exec.select({ id: walkEvents.id }).from(walkEvents).where(eq(walkEvents.mediaId, media.id))),
+      ),
+    );
+  return Boolean(row);
+}
+
+/** The worker's latest known position from the presence table (the ETA when this instance has seen no update). */
+export async function presenceLocationOf(exec: Executor, workerId: string): Promise<RawPoint | null> {
+  const [row] = rowsOf<{ lng: number | null; lat: number | null; recorded_at: string | Date | null }>(
+    await exec.execute(sql`select ST_X(location::geometry) as lng, ST_Y(location::geometry) as lat, recorded_at
+      from worker_presence where worker_id = ${workerId} and online_at is not null and location is not null`),
+  );
+  if (!row || row.lng === null || row.lat === null) return null;
+  return { lng: Number(row.lng), lat: Number(row.lat), t: row.recorded_at ? new Date(row.recorded_at).getTime() : 0 };
+}
