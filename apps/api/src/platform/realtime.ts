@@ -37,7 +37,8 @@ export type SocketUser = {
   /** The user's active worker record, for worker accounts. */
   worker: { id: string; businessId: string } | null;
 };
-type SocketData = { user: SocketUser | null; expiresAt: number; expiryTimer: NodeJS.Timeout | null };
+/** `accountId` outlives `user`: after expiry only a token of the same account may sign the socket in again. */
+type SocketData = { user: SocketUser | null; accountId: string; expiresAt: number; expiryTimer: NodeJS.Timeout | null };
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type ServerEvents = Record<string, (...args: unknown[]) => void>;
 
@@ -64,7 +65,8 @@ export type Realtime = {
 
 /** The ack for a thrown error: the same envelope an HTTP route would answer with. */
 export function errorAck(err: unknown): ErrorEnvelope {
-  if (err instanceof AppError) return { success: false, error: { code: err.code, message: err.message, ...(err.details?.length ? { details: err.details } : {}) } };
+  if (err instanceof AppError)
+    return { success: false, error: { code: err.code, message: err.message, ...(err.details?.length ? { details: err.details } : {}) } };
   return { success: false, error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' } };
 }
 
@@ -119,8 +121,7 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
       .from(users)
       .where(eq(users.id, claims.sub));
     if (!user || user.status !== 'active' || user.sv !== claims.sv) throw new Unauthorized('Your session has ended. Sign in again.', 'TOKEN_INVALID');
-    const owned =
-      user.role === 'business' ? await deps.db.select({ id: businesses.id }).from(businesses).where(eq(businesses.ownerId, user.id)) : [];
+    const owned = user.role === 'business' ? await deps.db.select({ id: businesses.id }).from(businesses).where(eq(businesses.ownerId, user.id)) : [];
     const [worker] =
       user.role === 'worker'
         ? await deps.db
@@ -133,6 +134,7 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
 
   function signIn(socket: LiveSocket, user: SocketUser, claims: AccessToken) {
     socket.data.user = user;
+    socket.data.accountId = user.id;
     socket.data.expiresAt = claims.exp * 1000;
     void socket.join([rooms.user(user.id), ...user.businessIds.map(rooms.business)]);
     if (socket.data.expiryTimer) clearTimeout(socket.data.expiryTimer);
@@ -169,7 +171,7 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
     socket.on('auth:refresh', async (payload, ack) => {
       try {
         const claims = verify((payload as { token?: unknown } | null)?.token);
-        if (socket.data.user && socket.data.user.id !== claims.sub) throw new Unauthorized('That token belongs to another account.', 'TOKEN_INVALID');
+        if (socket.data.accountId !== claims.sub) throw new Unauthorized('That token belongs to another account.', 'TOKEN_INVALID');
         const user = await userOf(claims);
         signIn(socket, user, claims);
         ack?.({ success: true, data: { expiresAt: new Date(socket.data.expiresAt).toISOString() } });
@@ -193,9 +195,12 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
     }
   });
 
-  nsp.on('wd:server' as never, ((event: string, payload: unknown) => {
-    for (const listener of serverListeners.get(event) ?? []) listener(payload);
-  }) as never);
+  nsp.on(
+    'wd:server' as never,
+    ((event: string, payload: unknown) => {
+      for (const listener of serverListeners.get(event) ?? []) listener(payload);
+    }) as never,
+  );
 
   const emit: Emit = (room, event, ...args) => {
     nsp.to(room).emit(event, ...args);
