@@ -71,7 +71,10 @@ const envSchema = z.object({
   TWILIO_API_URL: url(['http', 'https']).optional(),
   VAPID_PUBLIC_KEY: z.string().min(40).optional(),
   VAPID_PRIVATE_KEY: z.string().min(20).optional(),
-  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL').optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL')
+    .optional(),
   JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
 });
 
