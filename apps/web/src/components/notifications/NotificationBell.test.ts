@@ -59,13 +59,14 @@ describe('notification bell', () => {
 
   it('opens a dropdown with the latest notifications, and Escape closes it and returns focus', async () => {
     const { button } = await mountBell();
-    const panel = wrapper!.find('#notifications-panel');
-    expect(panel.isVisible()).toBe(false);
+    // Closed, the list is not in the page at all (nothing hidden for screen readers or text searches to find).
+    expect(wrapper!.find('#notifications-panel').exists()).toBe(false);
     expect(button.attributes('aria-expanded')).toBe('false');
 
     await button.trigger('click');
     await settle();
     expect(button.attributes('aria-expanded')).toBe('true');
+    const panel = wrapper!.find('#notifications-panel');
     expect(panel.isVisible()).toBe(true);
     const items = panel.findAll('.bell__item');
     expect(items.map((i) => i.find('.bell__item-title').text())).toEqual(['Unread: Walk started', 'Payment received']);
@@ -75,7 +76,7 @@ describe('notification bell', () => {
     document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
     await settle();
     expect(button.attributes('aria-expanded')).toBe('false');
-    expect(panel.isVisible()).toBe(false);
+    expect(wrapper!.find('#notifications-panel').exists()).toBe(false);
     expect(document.activeElement).toBe(button.element);
   });
 
