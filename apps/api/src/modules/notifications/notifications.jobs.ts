@@ -1,21 +1,38 @@
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../app.js';
 import { deliverJob } from './notifications.deliver.js';
-import { deleteOlderThan } from './notifications.queries.js';
+import { deleteOlderThan, stuckDeliveries } from './notifications.queries.js';
+import { DELIVERY_RETRY_LIMIT } from './notifications.service.js';
 
 /** In-app notifications (and their deliveries) are kept this long. */
 export const NOTIFICATION_RETENTION_DAYS = 90;
+/** A delivery that could not be sent is tried again every hour for this long, then marked failed. */
+export const DELIVERY_GIVE_UP_DAYS = 3;
+const DAY_MS = 24 * 60 * 60_000;
 const EVERY_HOUR = 60 * 60_000;
 
 /**
  * `notifications.deliver` and `notifications.cleanup`. A process that runs job workers enqueues the
- * cleanup at start and every hour after (the singleton key keeps one waiting at a time).
+ * cleanup at start and every hour after (the singleton key keeps one waiting at a time). The cleanup
+ * also gives a new job to deliveries whose job ran out of retries (a mail server down for hours),
+ * so a failed send is never simply dropped.
  */
 export function registerNotificationJobs(app: FastifyInstance, p: Platform) {
   p.queue.handle('notifications.deliver', deliverJob(p));
   p.queue.handle('notifications.cleanup', async () => {
-    const removed = await deleteOlderThan(p.db, new Date(p.clock.now().getTime() - NOTIFICATION_RETENTION_DAYS * 24 * 60 * 60_000));
+    const now = p.clock.now();
+    const removed = await deleteOlderThan(p.db, new Date(now.getTime() - NOTIFICATION_RETENTION_DAYS * DAY_MS));
     if (removed) app.log.info({ removed }, 'old notifications deleted');
+    await p.db.transaction(async (tx) => {
+      const stuck = await stuckDeliveries(tx, now, new Date(now.getTime() - DELIVERY_GIVE_UP_DAYS * DAY_MS));
+      await p.queue.enqueueMany(
+        tx,
+        'notifications.deliver',
+        stuck.retry.map((deliveryId) => ({ deliveryId })),
+        { retryLimit: DELIVERY_RETRY_LIMIT },
+      );
+      if (stuck.retry.length || stuck.failed) app.log.warn({ retried: stuck.retry.length, failed: stuck.failed }, 'undelivered notifications');
+    });
   });
   if (!p.config.jobs.workers) return;
   let timer: NodeJS.Timeout | null = null;

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, isNull, lt, sql } from 'drizzle-orm';
-import { notifications } from '@walkydoggy/shared/db';
+import { notificationDeliveries, notifications } from '@walkydoggy/shared/db';
 import type { NotificationType, NotificationView } from '@walkydoggy/shared';
-import type { Executor } from '../../platform/db.js';
+import { rowsOf, type Executor } from '../../platform/db.js';
 import { cursorKey, olderThanCursor, toPage } from '../businesses/pagination.js';
 
 /*
@@ -80,4 +80,31 @@ export async function deleteNotification(exec: Executor, userId: string, id: str
 export async function deleteOlderThan(exec: Executor, before: Date): Promise<number> {
   const rows = await exec.delete(notifications).where(lt(notifications.createdAt, before)).returning({ id: notifications.id });
   return rows.length;
+}
+
+/**
+ * Deliveries still pending an hour after their last attempt whose job is gone (it ran out of
+ * retries, or its queue row was lost): handed a new job, up to `limit` at a time. Those still pending
+ * after `giveUpBefore` are marked failed (kept, with their last error, for support to see). A
+ * delivery whose job is waiting, retrying or running is left to it, so one delivery never has two jobs.
+ */
+export async function stuckDeliveries(exec: Executor, now: Date, giveUpBefore: Date, limit = 1000): Promise<{ retry: string[]; failed: number }> {
+  const quietBefore = new Date(now.getTime() - 60 * 60_000);
+  const failed = await exec
+    .update(notificationDeliveries)
+    .set({ status: 'failed', updatedAt: now })
+    .where(and(eq(notificationDeliveries.status, 'pending'), lt(notificationDeliveries.createdAt, giveUpBefore)))
+    .returning({ id: notificationDeliveries.id });
+  const rows = rowsOf<{ id: string }>(
+    await exec.execute(sql`
+      select d.id from notification_deliveries d
+      where d.status = 'pending' and d.updated_at < ${quietBefore} and (d.not_before is null or d.not_before <= ${now})
+        and not exists (
+          select 1 from pgboss.job j
+          where j.name = 'notifications.deliver' and j.data->>'deliveryId' = d.id::text and j.state in ('created', 'retry', 'active')
+        )
+      order by d.created_at
+      limit ${limit}`),
+  );
+  return { retry: rows.map((r) => r.id), failed: failed.length };
 }
