@@ -8,6 +8,8 @@ export type JobHandler<N extends JobName> = (data: JobMap[N], meta: { jobId: str
 export type EnqueueOptions = {
   startAfterSeconds?: number;
   singletonKey?: string;
+  /** At most one job of this name (and singletonKey) per time slot of this many seconds; more are dropped. */
+  singletonSeconds?: number;
   /** How long the job may stay active before pg-boss takes its worker for dead and retries it (default: `expireSeconds`). */
   expireInSeconds?: number;
   /** Retries after a failure (default 5), with exponential backoff. */
@@ -81,6 +83,7 @@ export function createQueue(database: Database, log: FastifyBaseLogger, queueOpt
         expireInSeconds: options.expireInSeconds ?? expireSeconds,
         ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
         ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+        ...(options.singletonSeconds ? { singletonSeconds: options.singletonSeconds } : {}),
       });
     },
     async enqueueMany(exec, name, data, options = {}) {

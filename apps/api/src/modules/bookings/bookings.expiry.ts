@@ -4,6 +4,7 @@ import { bookings } from '@walkydoggy/shared/db';
 import type { Platform } from '../../app.js';
 import type { Db } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
+import { scheduleEvery } from '../../platform/schedule.js';
 import type { Transitions } from './bookings.transitions.js';
 
 const BATCH = 100;
@@ -41,26 +42,10 @@ export async function expireDue(d: { db: Db; transitions: Transitions }, now: Da
 
 const EVERY_MINUTE = 60_000;
 
-/**
- * Handles the `bookings.expire-due` job and, in a process that runs job workers, enqueues it at start
- * and every minute after (the singleton key keeps one waiting at a time); the timer stops on close.
- */
+/** Handles the `bookings.expire-due` job, run every minute (and on demand). */
 export function registerExpiry(app: FastifyInstance, p: Pick<Platform, 'queue' | 'db' | 'clock' | 'config'>, expire: (now: Date) => Promise<number>) {
   p.queue.handle('bookings.expire-due', async () => {
     await expire(p.clock.now());
   });
-  if (!p.config.jobs.workers) return;
-  let timer: NodeJS.Timeout | null = null;
-  const sweep = () =>
-    p.queue
-      .enqueue(p.db, 'bookings.expire-due', {}, { singletonKey: 'bookings.expire-due' })
-      .catch((err: unknown) => app.log.error({ err }, 'could not enqueue the booking expiry'));
-  app.addHook('onReady', async () => {
-    await sweep();
-    timer = setInterval(() => void sweep(), EVERY_MINUTE);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => {
-    if (timer) clearInterval(timer);
-  });
+  scheduleEvery(app, p, 'bookings.expire-due', EVERY_MINUTE);
 }

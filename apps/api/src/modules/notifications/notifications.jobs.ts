@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../app.js';
+import { scheduleEvery } from '../../platform/schedule.js';
 import { deliverJob } from './notifications.deliver.js';
 import { deleteOlderThan, stuckDeliveries } from './notifications.queries.js';
 import { DELIVERY_RETRY_LIMIT } from './notifications.service.js';
@@ -34,18 +35,5 @@ export function registerNotificationJobs(app: FastifyInstance, p: Platform) {
       if (stuck.retry.length || stuck.failed) app.log.warn({ retried: stuck.retry.length, failed: stuck.failed }, 'undelivered notifications');
     });
   });
-  if (!p.config.jobs.workers) return;
-  let timer: NodeJS.Timeout | null = null;
-  const sweep = () =>
-    p.queue
-      .enqueue(p.db, 'notifications.cleanup', {}, { singletonKey: 'notifications.cleanup' })
-      .catch((err: unknown) => app.log.error({ err }, 'could not enqueue the notification cleanup'));
-  app.addHook('onReady', async () => {
-    await sweep();
-    timer = setInterval(() => void sweep(), EVERY_HOUR);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => {
-    if (timer) clearInterval(timer);
-  });
+  scheduleEvery(app, p, 'notifications.cleanup', EVERY_HOUR);
 }
