@@ -6,7 +6,7 @@
  * same process, so the fan-out latency (owner received − worker sent) is read on one clock.
  *
  * IPC from the parent: `{type:'connect', mode, url, pairs}` → `{type:'ready', failed}`;
- * `{type:'go', startAt, seconds, intervalMs, total}` → `{type:'done', stats}`;
+ * `{type:'go', startAt, seconds, intervalMs, total, warmupSeconds}` → `{type:'done', stats}`;
  * `{type:'idle', mode, url, tokens}` → `{type:'ready', failed}` (sockets that only stay connected);
  * `{type:'close'}` closes everything and exits.
  */
@@ -116,21 +116,28 @@ async function pool<T>(items: T[], task: (item: T) => Promise<void>): Promise<{ 
     Array.from({ length: Math.min(CONNECT_CONCURRENCY, items.length) }, async () => {
       while (next < items.length) {
         const item = items[next++]!;
-        await task(item).catch((err: Error) => {
-          failed++;
-          firstError ??= err.message;
-        });
+        // A connection refused in a burst of thousands (accept backlog) is tried again, twice.
+        await task(item)
+          .catch(() => new Promise((r) => setTimeout(r, 200)).then(() => task(item)))
+          .catch(() => new Promise((r) => setTimeout(r, 1000)).then(() => task(item)))
+          .catch((err: Error) => {
+            failed++;
+            firstError ??= err.message;
+          });
       }
     }),
   );
   return { failed, firstError };
 }
 
-/** Each worker's k-th update goes at start + offset + k·interval, and never less than an interval after its previous one. */
-function run(startAt: number, seconds: number, intervalMs: number, total: number) {
+/**
+ * Each worker's k-th update goes at start + offset + k·interval, and never less than an interval after
+ * its previous one. The first `warmupSeconds` are sent but not measured (the server's caches fill).
+ */
+function run(startAt: number, seconds: number, intervalMs: number, total: number, warmupSeconds: number) {
   const startPerf = performance.now() + (startAt - Date.now());
-  const endPerf = startPerf + seconds * 1000;
-  measuring = { from: startPerf, to: endPerf };
+  const endPerf = startPerf + (warmupSeconds + seconds) * 1000;
+  measuring = { from: startPerf + warmupSeconds * 1000, to: endPerf };
   for (const slot of slots) {
     if (!slot.worker) continue;
     const offset = (slot.index / total) * intervalMs;
@@ -186,6 +193,7 @@ process.on(
     seconds?: number;
     intervalMs?: number;
     total?: number;
+    warmupSeconds?: number;
   }) => {
     if (m.type === 'connect') {
       for (const p of m.pairs!) slots.push({ ...p, worker: null, owner: null, sentAt: [], lat: p.home.lat, lng: p.home.lng, heading: Math.random() * 360 });
@@ -201,7 +209,7 @@ process.on(
           idle.push({ close: () => socket.close() });
         }
       }).then((r) => process.send!({ type: 'ready', ...r }));
-    if (m.type === 'go') run(m.startAt!, m.seconds!, m.intervalMs!, m.total!);
+    if (m.type === 'go') run(m.startAt!, m.seconds!, m.intervalMs!, m.total!, m.warmupSeconds ?? 0);
     if (m.type === 'close') {
       for (const slot of slots) {
         slot.worker?.close();

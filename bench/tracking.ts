@@ -12,7 +12,8 @@
  * (tracking-load.ts), so that the 2 cores are shared by all. Environment: BENCH_TRACKING_WORKERS
  * (2000), BENCH_TRACKING_SECONDS (10), BENCH_IDLE_SOCKETS (10000; 0 skips the idle run),
  * BENCH_TRACKING_LOADERS (2), BENCH_REDIS_URL (the API uses Redis: adapter, shared limits, GEO index),
- * BENCH_PG_URL (the PostgreSQL server), BENCH_TRACKING_INTERVAL_MS (1000: each worker's interval).
+ * BENCH_PG_URL (the PostgreSQL server), BENCH_TRACKING_INTERVAL_MS (1000: each worker's interval),
+ * BENCH_TRACKING_WARMUP_SECONDS (2: sent before the measured window, so that it shows the steady state).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,6 +32,8 @@ const LOADERS = Number(process.env.BENCH_TRACKING_LOADERS ?? 2);
 const REDIS = process.env.BENCH_REDIS_URL ?? '';
 /** One update a second per worker, as the worker app sends; the API refuses a second one within 1000 ms of its clock. */
 const INTERVAL_MS = Number(process.env.BENCH_TRACKING_INTERVAL_MS ?? 1000);
+/** Seconds of sending before the measured window: the server's caches (online, active walk, last point) fill. */
+const WARMUP = Number(process.env.BENCH_TRACKING_WARMUP_SECONDS ?? 2);
 /** Goals of the issue. */
 const GOAL = { updatesPerSecond: 10_000, p99Ms: 100, ratio: 0.6, idleRssMb: 1024 };
 
@@ -38,8 +41,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 // ───────────────────────── processes ─────────────────────────
 
+/** BENCH_API_CPU_PROF=<dir>: the API child writes a V8 CPU profile there when it exits (where its time goes). */
 function child(file: string, env: Record<string, string> = {}): ChildProcess {
-  return fork(path.join(here, file), [], { env: { ...process.env, ...env }, execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const profile = file === 'tracking-server.ts' && process.env.BENCH_API_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_CPU_PROF}`] : [];
+  return fork(path.join(here, file), [], { env: { ...process.env, ...env }, execArgv: ['--import', 'tsx', ...profile], stdio: 'inherit' });
 }
 
 function message<T>(proc: ChildProcess, type?: string): Promise<T> {
@@ -73,6 +78,15 @@ function memory(pid: number): { rss: number; peak: number } {
 function cpuSeconds(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Busy and total jiffies of all cores (/proc/stat), for the machine's busy share over an interval. */
+function machineTicks(): { busy: number; total: number } {
+  const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const n = fields.map(Number);
+  const idle = n[3]! + n[4]!;
+  const total = n.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
 }
 
 function statementsOf(proc: ChildProcess): Promise<{ statements: number; trackInserts: number }> {
@@ -118,6 +132,9 @@ type Run = {
   rssMb: number;
   peakMb: number;
   cpuSeconds: number;
+  /** CPU seconds of the load processes together, and the machine's busy share of its cores (all processes). */
+  loaderCpuSeconds: number;
+  machineBusy: number;
   statements?: number;
   trackInserts?: number;
   trackRows?: number;
@@ -140,6 +157,16 @@ function merge(all: LoadStats[]): LoadStats {
   return out;
 }
 
+async function trackRows(dbUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  try {
+    return Number((await client.query('select count(*)::int as n from booking_track_points')).rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Connects every pair (owners in their rooms), lets the workers send for SECONDS, and collects the figures. */
 async function live(kind: Mode, dbUrl: string, pairs: Pair[]): Promise<Run> {
   const { proc, url } = await server(kind, dbUrl);
@@ -157,28 +184,33 @@ async function live(kind: Mode, dbUrl: string, pairs: Pair[]): Promise<Run> {
     const failed = ready.reduce((n, r) => n + r.failed, 0);
     if (failed) throw new Error(`${failed} pairs could not connect to the ${kind} server: ${ready.find((r) => r.firstError)?.firstError}`);
     console.error(`  ${kind}: ${pairs.length * 2} sockets connected in ${((Date.now() - connectStarted) / 1000).toFixed(1)} s`);
-    const before = kind === 'api' ? await statementsOf(proc) : null;
-    const cpuBefore = cpuSeconds(proc.pid!);
     // Everyone starts on the same instant, a little ahead so that every loader has the message.
     const startAt = Date.now() + 500;
     const done = procs.map((loader) => message<{ stats: LoadStats }>(loader, 'done'));
-    for (const loader of procs) loader.send({ type: 'go', startAt, seconds: SECONDS, intervalMs: INTERVAL_MS, total: pairs.length });
+    for (const loader of procs) loader.send({ type: 'go', startAt, seconds: SECONDS, intervalMs: INTERVAL_MS, total: pairs.length, warmupSeconds: WARMUP });
+    // Statements and CPU counted over the measured window only (after the warm-up).
+    await new Promise((r) => setTimeout(r, startAt - Date.now() + WARMUP * 1000));
+    const before = kind === 'api' ? await statementsOf(proc) : null;
+    const rowsBefore = kind === 'api' ? await trackRows(dbUrl) : 0;
+    const cpuBefore = cpuSeconds(proc.pid!);
+    const loadersBefore = procs.reduce((n, l) => n + cpuSeconds(l.pid!), 0);
+    const machineBefore = machineTicks();
     // Memory and CPU at the end of the window (not of the 3 s the loaders wait for stragglers).
-    await new Promise((r) => setTimeout(r, startAt - Date.now() + SECONDS * 1000));
+    await new Promise((r) => setTimeout(r, startAt - Date.now() + (WARMUP + SECONDS) * 1000));
     const mem = memory(proc.pid!);
     const cpu = cpuSeconds(proc.pid!) - cpuBefore;
+    const loaderCpu = procs.reduce((n, l) => n + cpuSeconds(l.pid!), 0) - loadersBefore;
+    const machineAfter = machineTicks();
+    const machineBusy = (machineAfter.busy - machineBefore.busy) / Math.max(machineAfter.total - machineBefore.total, 1);
     const stats = merge((await Promise.all(done)).map((d) => d.stats));
-    const run: Run = { name: kind, stats, rssMb: mem.rss, peakMb: mem.peak, cpuSeconds: cpu };
+    const run: Run = { name: kind, stats, rssMb: mem.rss, peakMb: mem.peak, cpuSeconds: cpu, loaderCpuSeconds: loaderCpu, machineBusy };
     if (kind === 'api') {
       // The track buffer flushes every 200 ms; give it time, then count what reached the table.
       await new Promise((r) => setTimeout(r, 1000));
       const after = await statementsOf(proc);
       run.statements = after.statements - before!.statements;
       run.trackInserts = after.trackInserts - before!.trackInserts;
-      const client = new pg.Client({ connectionString: dbUrl });
-      await client.connect();
-      run.trackRows = Number((await client.query('select count(*)::int as n from booking_track_points')).rows[0].n);
-      await client.end();
+      run.trackRows = (await trackRows(dbUrl)) - rowsBefore;
     }
     return run;
   } finally {
@@ -243,7 +275,7 @@ try {
       .map((l) => l.toFixed(1))
       .join(
         ' ',
-      )}; ${WORKERS} workers × 1 update per ${INTERVAL_MS} ms for ${SECONDS} s, ${WORKERS} owners watching; ${LOADERS} load processes${REDIS ? '; API with Redis' : ''}.`,
+      )}; ${WORKERS} workers × 1 update per ${INTERVAL_MS} ms for ${SECONDS} s, ${WORKERS} owners watching; ${LOADERS} load processes; measured after a ${WARMUP} s warm-up${REDIS ? '; API with Redis' : ''}.`,
     '',
     '| run | accepted/s | delivered/s | fan-out p50 | fan-out p99 | ack p99 | server RSS | server CPU | note |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -253,6 +285,7 @@ try {
     `- delivered API / ceiling = ${ratio.toFixed(2)} (goal ≥ ${GOAL.ratio}: ${ratio >= GOAL.ratio ? 'met' : 'NOT met'})`,
     `- fan-out p99 = ${ms(apiP99)} (goal < ${GOAL.p99Ms} ms: ${apiP99 < GOAL.p99Ms ? 'met' : 'NOT met'}) at ${Math.round(api.stats.accepted / SECONDS)} accepted updates/s (goal ${GOAL.updatesPerSecond}/s sustained: ${api.stats.accepted / SECONDS >= GOAL.updatesPerSecond ? 'met' : `not measured at that rate: BENCH_TRACKING_WORKERS=${GOAL.updatesPerSecond} asks for it`})`,
     `- database: ${api.statements} statements in all while ${api.stats.accepted} updates were accepted (${(api.statements! / Math.max(api.stats.accepted, 1)).toFixed(2)} per update); ${api.trackInserts} inserts into booking_track_points wrote ${api.trackRows} points (${(api.trackRows! / Math.max(api.trackInserts!, 1)).toFixed(0)} per insert)`,
+    `- CPU over the window (% of one core): API ${((api.cpuSeconds / SECONDS) * 100).toFixed(0)} %, its load processes ${((api.loaderCpuSeconds / SECONDS) * 100).toFixed(0)} %, machine ${(api.machineBusy * 100).toFixed(0)} % busy of ${os.cpus().length} cores; ceiling ${((ceiling.cpuSeconds / SECONDS) * 100).toFixed(0)} %, its load processes ${((ceiling.loaderCpuSeconds / SECONDS) * 100).toFixed(0)} %, machine ${(ceiling.machineBusy * 100).toFixed(0)} % busy`,
     `- server CPU per delivered message: API ${((api.cpuSeconds / Math.max(api.stats.delivered, 1)) * 1e6).toFixed(0)} µs, ceiling ${((ceiling.cpuSeconds / Math.max(ceiling.stats.delivered, 1)) * 1e6).toFixed(0)} µs`,
   ];
   if (idleRuns.length) {

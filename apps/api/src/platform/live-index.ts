@@ -8,7 +8,8 @@ import { rowsOf, type Db } from './db.js';
  * near a point right now. With Redis it is a GEO set (`wd:geo:workers`) beside a sorted set of
  * last-seen times (`wd:geo:seen`), shared by every API instance and cheap to write once a second
  * per worker; without Redis it is `worker_presence` itself (PostGIS, ST_DWithin over its GiST
- * index), whose position the presence service writes on every accepted update in both modes.
+ * index), whose position the presence service writes in both modes, in batches (every second or so:
+ * `putMany`, one pipeline with Redis).
  * An entry not refreshed for PRESENCE_TTL_SECONDS is not live: reads skip it (Redis prunes it) and
  * the presence sweep takes the worker offline.
  */
@@ -19,6 +20,8 @@ export type LiveEntry = { workerId: string; lng: number; lat: number; distanceMe
 export interface LiveIndex {
   /** The worker's latest position, seen at `at` (the server's time). */
   put(workerId: string, position: LngLat, at: Date): Promise<void>;
+  /** Many workers' latest positions at once (the presence service's batch flush). */
+  putMany(entries: { workerId: string; position: LngLat; at: Date }[]): Promise<void>;
   /** The worker went offline. */
   remove(workerId: string): Promise<void>;
   /** Live entries within `radiusM` of `center`, nearest first. */
@@ -52,6 +55,18 @@ export function redisLiveIndex(redis: Redis): LiveIndex {
   return {
     async put(workerId, { lng, lat }, at) {
       await redis.multi().geoadd(GEO_KEY, lng, lat, workerId).zadd(SEEN_KEY, at.getTime(), workerId).exec();
+    },
+    async putMany(entries) {
+      if (!entries.length) return;
+      // Two commands for the whole batch, in one round trip.
+      const results = await redis
+        .pipeline()
+        .geoadd(GEO_KEY, ...entries.flatMap((e) => [e.position.lng, e.position.lat, e.workerId]))
+        .zadd(SEEN_KEY, ...entries.flatMap((e) => [e.at.getTime(), e.workerId]))
+        .exec();
+      // A pipeline reports each command's error in its result instead of rejecting.
+      const failed = results?.find(([err]) => err);
+      if (failed) throw failed[0];
     },
     async remove(workerId) {
       // A GEO set is a sorted set: ZREM removes its members.
@@ -90,13 +105,14 @@ export function redisLiveIndex(redis: Redis): LiveIndex {
 }
 
 /**
- * `worker_presence` as the index: the presence service's one UPDATE per accepted position already
- * wrote `location`/`seen_at`, and going offline clears `online_at`, so put/remove have nothing left
+ * `worker_presence` as the index: the presence service's batched UPDATE of the positions already
+ * writes `location`/`seen_at`, and going offline clears `online_at`, so put/remove have nothing left
  * to do.
  */
 export function postgisLiveIndex(db: Db): LiveIndex {
   return {
     async put() {},
+    async putMany() {},
     async remove() {},
     async near(center, radiusM, limit, now) {
       const point = sql`st_setsrid(st_makepoint(${center.lng}, ${center.lat}), 4326)::geography`;

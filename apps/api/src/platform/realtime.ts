@@ -208,10 +208,18 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
 
   app.addHook('preClose', async () => {
     nsp.local.disconnectSockets(true);
-  });
-  app.addHook('onClose', async () => {
+    // Fastify's HTTP server closes only when every connection is gone, upgraded ones included: a
+    // socket still in its handshake (not in the namespace yet) or a WebSocket close handshake waiting
+    // on a slow or vanished peer (ws waits 30 s) would hold app.close(). Drop them all at once.
+    const clients = (io.engine as unknown as { clients: Record<string, { transport: unknown; close(discard: boolean): void }> }).clients;
+    for (const client of Object.values(clients)) {
+      (client.transport as { socket?: { terminate?(): void } }).socket?.terminate?.();
+      client.close(true);
+    }
     // Not io.close(): that would also close Fastify's HTTP server, which Fastify closes itself.
     io.engine.close();
+  });
+  app.addHook('onClose', async () => {
     await Promise.all(adapterClients.map((client) => client.quit().catch(() => {})));
   });
 

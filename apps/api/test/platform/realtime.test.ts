@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { users } from '@walkydoggy/shared/db';
 import type { PresenceBroadcast } from '@walkydoggy/shared';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -240,5 +241,29 @@ describe('token expiry', () => {
     await sleep(2600);
     expect(seen).toEqual([]);
     expect(await ask(socket, WHOAMI, {})).toEqual({ success: true, data: { userId: user.id } });
+  });
+});
+
+describe('shutdown', () => {
+  it('app.close() finishes at once with a signed-in socket and a bare connection that never joined the namespace', async () => {
+    const own = await createTestApp();
+    try {
+      const url = await own.app.listen({ port: 0, host: '127.0.0.1' });
+      const alice = await own.newUser();
+      await connect(url, alice.accessToken);
+      // An Engine.IO connection that never sends the namespace's CONNECT: not one of /v1's sockets.
+      const bare = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+      await new Promise((resolve, reject) => {
+        bare.once('message', resolve);
+        bare.once('error', reject);
+      });
+      // The bare peer answers no close frame (paused): ws would wait 30 s for it without a terminate.
+      bare.pause();
+      const started = Date.now();
+      await own.close();
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await own.close().catch(() => {});
+    }
   });
 });

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, PresenceBroadcast, ServerToClientEvents } from '@walkydoggy/shared';
 import { rowsOf } from '../../src/platform/db.js';
+import { presenceOfApp } from '../../src/modules/tracking/presence.service.js';
 import type { TestApp } from '../support/app.js';
 import { marketplace, newService, type Marketplace } from '../support/marketplace.js';
 
@@ -37,7 +38,19 @@ export function goOffline(t: TestApp, w: WorkerCaller, workerId = w.workerId) {
 export function sendLocation(t: TestApp, w: WorkerCaller, body: Record<string, unknown>, workerId = w.workerId) {
   return t.app.inject({ method: 'PUT', url: `/v1/workers/${workerId}/location`, headers: t.bearer(w.accessToken), payload: body });
 }
-export function nearby(t: TestApp, who: { accessToken: string } | null, query: Record<string, string | number>) {
+/** Writes the positions the apps' presence holds for their next batch (what a second's wait would do). */
+export async function flushPresence(...apps: TestApp[]) {
+  for (const t of apps) await presenceOfApp(t.app.platform.realtime)!.flush();
+}
+
+/** Everybody offline: no presence rows, and the app's cached online states and pending positions forgotten. */
+export async function resetPresence(t: TestApp) {
+  presenceOfApp(t.app.platform.realtime)!.forget();
+  await t.db.execute(sql`delete from worker_presence`);
+}
+
+export async function nearby(t: TestApp, who: { accessToken: string } | null, query: Record<string, string | number>) {
+  await flushPresence(t);
   const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
   return t.app.inject({ method: 'GET', url: `/v1/locations/workers?${qs}`, headers: who ? t.bearer(who.accessToken) : {} });
 }
@@ -53,6 +66,7 @@ export type PresenceRow = {
 
 /** The worker's presence row as plain values (null when they never went online). */
 export async function presenceOf(t: TestApp, workerId: string): Promise<PresenceRow | null> {
+  await flushPresence(t);
   const [row] = rowsOf<PresenceRow>(
     await t.db.execute(sql`
       select online_at is not null as online, st_x(location::geometry) as lng, st_y(location::geometry) as lat, accuracy_m,

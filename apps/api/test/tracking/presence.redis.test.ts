@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NearbyWorker } from '@walkydoggy/shared';
 import { GEO_KEY, SEEN_KEY } from '../../src/platform/live-index.js';
+import { presenceOfApp } from '../../src/modules/tracking/presence.service.js';
 import { snapToGrid } from '../../src/modules/tracking/presence.nearby.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import type { Marketplace } from '../support/marketplace.js';
@@ -16,8 +17,10 @@ import {
   goOnline,
   listen,
   nearby,
-  presenceOf,
+  presenceOf as presenceRowOf,
+  flushPresence,
   presenceWorld,
+  resetPresence,
   runSweep,
   sendLocation,
   sleep,
@@ -55,7 +58,9 @@ afterAll(async () => {
 beforeEach(async () => {
   // Two instances, one time: positions are dated on a's clock.
   b.clock.set(a.clock.now());
-  await a.db.execute(sql`delete from worker_presence`);
+  // Both instances cache who is online: forget it with the rows.
+  presenceOfApp(b.app.platform.realtime)!.forget();
+  await resetPresence(a);
   const ids = [m.worker.workerId, m.otherWorker.workerId];
   await redis
     .multi()
@@ -66,7 +71,15 @@ beforeEach(async () => {
 });
 
 const MINUTE = 60_000;
-const position = async (workerId: string) => (await redis.geopos(GEO_KEY, workerId))[0];
+// Positions reach the index and the table in batches: flush both instances' first.
+const position = async (workerId: string) => {
+  await flushPresence(a, b);
+  return (await redis.geopos(GEO_KEY, workerId))[0];
+};
+const presenceOf = async (_t: TestApp, workerId: string) => {
+  await flushPresence(a, b);
+  return presenceRowOf(a, workerId);
+};
 
 describe('presence with Redis', () => {
   it('keeps positions in the GEO set with their seen time, and takes them out when the worker goes offline', async () => {

@@ -1,9 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bookings, businesses } from '@walkydoggy/shared/db';
 import { APPROXIMATE_POSITION_METERS, haversineMeters, type NearbyWorker } from '@walkydoggy/shared';
 import { rowsOf } from '../../src/platform/db.js';
 import { snapToGrid } from '../../src/modules/tracking/presence.nearby.js';
+import { PRESENCE_FLUSH_MS, PRESENCE_STATE_EVENT } from '../../src/modules/tracking/presence.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { berlin, bookingInState, NOW, TOMORROW } from '../bookings/helpers.js';
 import type { Marketplace } from '../support/marketplace.js';
@@ -13,12 +14,14 @@ import {
   connect,
   eventually,
   fix,
+  flushPresence,
   goOffline,
   goOnline,
   listen,
   nearby,
   presenceOf,
   presenceWorld,
+  resetPresence,
   runSweep,
   sendLocation,
   sleep,
@@ -35,7 +38,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 beforeEach(async () => {
   // Each test starts with everybody offline and past any rate-limit interval.
-  await t.db.execute(sql`delete from worker_presence`);
+  await resetPresence(t);
   t.clock.advance(10_000);
 });
 
@@ -158,6 +161,75 @@ describe('online, location, offline', () => {
     expect((await presenceOf(t, m.worker.workerId))!.lng).toBeNull();
     expect((await goOnline(t, m.worker)).statusCode).toBe(200);
     expect((await sendLocation(t, m.worker, fix(t))).statusCode).toBe(200);
+  });
+});
+
+describe('batched positions and the cached online state', () => {
+  it('writes the latest positions of many workers in one statement, by the timer, and reads nothing per update', async () => {
+    const url = await listen(t);
+    const worker = await connect(url, m.worker.accessToken);
+    const other = await connect(url, m.otherWorker.accessToken);
+    try {
+      expect((await goOnline(t, m.worker, { location: fix(t, MITTE) })).statusCode).toBe(200);
+      expect((await goOnline(t, m.otherWorker, { location: fix(t, MITTE) })).statusCode).toBe(200);
+      // The first update of each fills the caches (is a walk in progress?): the steady state starts after it.
+      t.clock.advance(SECOND);
+      for (const s of [worker, other]) expect(await s.timeout(5_000).emitWithAck('location:update', fix(t, MITTE))).toMatchObject({ success: true });
+      await flushPresence(t);
+      t.clock.advance(SECOND);
+      const db = t.app.platform.db;
+      const execute = vi.spyOn(db, 'execute');
+      const select = vi.spyOn(db, 'select');
+      try {
+        expect(await worker.timeout(5_000).emitWithAck('location:update', fix(t, EAST, { accuracyM: 12 }))).toMatchObject({ success: true });
+        expect(await other.timeout(5_000).emitWithAck('location:update', fix(t, EAST, { accuracyM: 13 }))).toMatchObject({ success: true });
+        // Accepted and acknowledged without a statement: online is known, the position waits for the batch.
+        expect(execute).not.toHaveBeenCalled();
+        expect(select).not.toHaveBeenCalled();
+        // The row still has the old position until the flush (within PRESENCE_FLUSH_MS, unasked).
+        const [row] = rowsOf<{ lng: number }>(
+          await t.db.execute(sql`select st_x(location::geometry) as lng from worker_presence where worker_id = ${m.worker.workerId}`),
+        );
+        expect(Number(row!.lng)).toBe(MITTE.lng);
+        execute.mockClear();
+        await eventually(() => execute.mock.calls.length > 0, 'the batch flush', PRESENCE_FLUSH_MS + 2_000);
+        await sleep(100);
+        // One UPDATE for both workers.
+        expect(execute).toHaveBeenCalledTimes(1);
+      } finally {
+        execute.mockRestore();
+        select.mockRestore();
+      }
+      expect(await presenceOf(t, m.worker.workerId)).toMatchObject({ lng: EAST.lng, lat: EAST.lat, accuracy_m: 12 });
+      expect(await presenceOf(t, m.otherWorker.workerId)).toMatchObject({ lng: EAST.lng, lat: EAST.lat, accuracy_m: 13 });
+      expect((await presenceOf(t, m.worker.workerId))!.seen_at).toBe(t.clock.now().toISOString().slice(0, 23));
+    } finally {
+      worker.disconnect();
+      other.disconnect();
+    }
+  });
+
+  it('a worker taken offline behind the cache (sweep, another instance) is refused once the flush finds it out', async () => {
+    expect((await goOnline(t, m.worker, { location: fix(t, MITTE) })).statusCode).toBe(200);
+    t.clock.advance(SECOND);
+    expect((await sendLocation(t, m.worker, fix(t, EAST))).statusCode).toBe(200);
+    // Offline in the table without this instance being told: the flush writes nothing for them...
+    await t.db.execute(sql`update worker_presence set online_at = null where worker_id = ${m.worker.workerId}`);
+    expect(await presenceOf(t, m.worker.workerId)).toMatchObject({ online: false, lng: MITTE.lng });
+    // ...and forgets the cached state: the next update reads it again and is refused.
+    t.clock.advance(SECOND);
+    expect((await sendLocation(t, m.worker, fix(t, EAST))).statusCode).toBe(409);
+  });
+
+  it('hears online/offline told by another instance (presence:state)', async () => {
+    expect((await goOnline(t, m.worker)).statusCode).toBe(200);
+    t.clock.advance(SECOND);
+    expect((await sendLocation(t, m.worker, fix(t))).statusCode).toBe(200);
+    // Another instance took the worker offline: its row and its event.
+    await t.db.execute(sql`update worker_presence set online_at = null where worker_id = ${m.worker.workerId}`);
+    t.app.platform.realtime.broadcastServer(PRESENCE_STATE_EVENT, { workerId: m.worker.workerId, online: false });
+    t.clock.advance(SECOND);
+    expect((await sendLocation(t, m.worker, fix(t))).statusCode).toBe(409);
   });
 });
 

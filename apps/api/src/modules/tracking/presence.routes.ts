@@ -19,7 +19,10 @@ const updateResultSchema = z.object({ accepted: z.boolean(), recorded: z.boolean
 export function presenceRoutes(p: Platform, tracks: Tracks): FastifyPluginAsyncZod {
   return async (app) => {
     const index = createLiveIndex(p);
-    const presence = createPresence({ ...p, index, limiter: createLocationLimiter(p), tracks });
+    const presence = createPresence({ ...p, index, limiter: createLocationLimiter(p), tracks, log: () => app.log });
+    // preClose: the database is still open; positions accepted while requests drain go out onClose.
+    app.addHook('preClose', async () => presence.flush());
+    app.addHook('onClose', async () => presence.stop());
     const tags = ['tracking'];
     const security = [{ bearerAuth: [] }];
     const signedIn = { preHandler: p.guard.authenticate };

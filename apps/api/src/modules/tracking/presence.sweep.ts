@@ -4,6 +4,7 @@ import { PRESENCE_TTL_SECONDS } from '@walkydoggy/shared';
 import type { Platform } from '../../app.js';
 import { rowsOf } from '../../platform/db.js';
 import { createLiveIndex, type LiveIndex } from '../../platform/live-index.js';
+import { PRESENCE_STATE_EVENT } from './presence.service.js';
 
 /**
  * Takes offline every online worker not seen for PRESENCE_TTL_SECONDS (their app was closed, the
@@ -23,6 +24,8 @@ export async function sweepPresence(d: Pick<Platform, 'db' | 'realtime'> & { ind
   const pruned = new Set(staleInIndex);
   for (const row of gone) {
     if (!pruned.has(row.worker_id)) await d.index.remove(row.worker_id);
+    // Every instance's cached "online" must go too, or it would accept this worker's next position.
+    d.realtime.broadcastServer(PRESENCE_STATE_EVENT, { workerId: row.worker_id, online: false });
     d.realtime.toBusiness(row.business_id, 'worker:presence', { workerId: row.worker_id, businessId: row.business_id, online: false, location: null });
   }
   return gone.length;
