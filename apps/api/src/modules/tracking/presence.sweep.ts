@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { PRESENCE_TTL_SECONDS } from '@walkydoggy/shared';
 import type { Platform } from '../../app.js';
 import { rowsOf } from '../../platform/db.js';
+import { scheduleEvery } from '../../platform/schedule.js';
 import { createLiveIndex, type LiveIndex } from '../../platform/live-index.js';
 import { PRESENCE_STATE_EVENT } from './presence.service.js';
 
@@ -33,28 +34,12 @@ export async function sweepPresence(d: Pick<Platform, 'db' | 'realtime'> & { ind
 
 const EVERY_MINUTE = 60_000;
 
-/**
- * Handles `tracking.presence-sweep` and, in a process that runs job workers, enqueues it at start and
- * every minute after (the singleton key keeps one waiting at a time); the timer stops on close.
- */
+/** Handles `tracking.presence-sweep`, run every minute. */
 export function registerPresenceSweep(app: FastifyInstance, p: Pick<Platform, 'queue' | 'db' | 'redis' | 'clock' | 'config' | 'realtime'>) {
   // Stateless over Redis or worker_presence: the routes' index and this one see the same entries.
   const index = createLiveIndex(p);
   p.queue.handle('tracking.presence-sweep', async () => {
     await sweepPresence({ ...p, index }, p.clock.now());
   });
-  if (!p.config.jobs.workers) return;
-  let timer: NodeJS.Timeout | null = null;
-  const sweep = () =>
-    p.queue
-      .enqueue(p.db, 'tracking.presence-sweep', {}, { singletonKey: 'tracking.presence-sweep' })
-      .catch((err: unknown) => app.log.error({ err }, 'could not enqueue the presence sweep'));
-  app.addHook('onReady', async () => {
-    await sweep();
-    timer = setInterval(() => void sweep(), EVERY_MINUTE);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => {
-    if (timer) clearInterval(timer);
-  });
+  scheduleEvery(app, p, 'tracking.presence-sweep', EVERY_MINUTE);
 }
