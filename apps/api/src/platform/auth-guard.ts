@@ -20,26 +20,30 @@ declare module 'fastify' {
 }
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
-type AccessToken = AccessClaims & { typ: 'access' };
+export type AccessToken = AccessClaims & { typ: 'access'; exp: number };
+
+/** The claims of a valid access token (signature, expiry, type), or the 401 the caller answers with. */
+export function verifyAccessToken(app: FastifyInstance, token: unknown): AccessToken {
+  if (typeof token !== 'string' || !token) throw new Unauthorized();
+  let claims: AccessToken;
+  try {
+    claims = app.jwt.verify<AccessToken>(token);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'FAST_JWT_EXPIRED') throw new Unauthorized('Your session has expired.', 'TOKEN_EXPIRED');
+    throw new Unauthorized('Your session is not valid. Sign in again.', 'TOKEN_INVALID');
+  }
+  if (claims.typ !== 'access') throw new Unauthorized('Your session is not valid. Sign in again.', 'TOKEN_INVALID');
+  return claims;
+}
 
 export function createAuthGuard(app: FastifyInstance, deps: { db: Db; settings: Settings }) {
   function signAccessToken(claims: AccessClaims): string {
-    return app.jwt.sign({ ...claims, typ: 'access' } satisfies AccessToken, { expiresIn: ACCESS_TOKEN_SECONDS });
+    return app.jwt.sign({ ...claims, typ: 'access' } satisfies Omit<AccessToken, 'exp'>, { expiresIn: ACCESS_TOKEN_SECONDS });
   }
 
   function readClaims(request: FastifyRequest): AccessToken {
     const header = request.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
-    if (!token) throw new Unauthorized();
-    let claims: AccessToken;
-    try {
-      claims = app.jwt.verify<AccessToken>(token);
-    } catch (err) {
-      if ((err as { code?: string }).code === 'FAST_JWT_EXPIRED') throw new Unauthorized('Your session has expired.', 'TOKEN_EXPIRED');
-      throw new Unauthorized('Your session is not valid. Sign in again.', 'TOKEN_INVALID');
-    }
-    if (claims.typ !== 'access') throw new Unauthorized('Your session is not valid. Sign in again.', 'TOKEN_INVALID');
-    return claims;
+    return verifyAccessToken(app, header?.startsWith('Bearer ') ? header.slice(7).trim() : null);
   }
 
   /** Verifies the access token and that the account still exists, is active and has not revoked its sessions. */

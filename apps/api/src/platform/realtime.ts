@@ -9,13 +9,13 @@ import {
   REALTIME_NAMESPACE,
   REALTIME_PATH,
   rooms,
-  type AccessClaims,
   type Ack,
   type ClientToServerEvents,
   type ErrorEnvelope,
   type Role,
   type ServerToClientEvents,
 } from '@walkydoggy/shared';
+import { verifyAccessToken, type AccessToken } from './auth-guard.js';
 import type { Config } from './config.js';
 import type { Db } from './db.js';
 import { AppError, Unauthorized, ValidationFailed } from './errors.js';
@@ -45,7 +45,6 @@ type ServerEvents = Record<string, (...args: unknown[]) => void>;
 type Emit = <E extends keyof ServerToClientEvents>(room: string, event: E, ...args: Parameters<ServerToClientEvents[E]>) => void;
 /** A client event's handler: returns the ack's data; thrown AppErrors become the error envelope. */
 export type ClientHandler = (socket: LiveSocket, user: SocketUser, payload: unknown) => Promise<unknown>;
-type AccessToken = AccessClaims & { typ: 'access'; exp: number };
 
 export type Realtime = {
   toUser<E extends keyof ServerToClientEvents>(userId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
@@ -101,18 +100,7 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
   const handlers = new Map<string, ClientHandler>();
   const serverListeners = new Map<string, ((payload: unknown) => void)[]>();
 
-  function verify(token: unknown): AccessToken {
-    if (typeof token !== 'string' || !token) throw new Unauthorized();
-    let claims: AccessToken;
-    try {
-      claims = app.jwt.verify<AccessToken>(token);
-    } catch (err) {
-      if ((err as { code?: string }).code === 'FAST_JWT_EXPIRED') throw new Unauthorized('Your session has expired.', 'TOKEN_EXPIRED');
-      throw new Unauthorized('Your session is not valid. Sign in again.', 'TOKEN_INVALID');
-    }
-    if (claims.typ !== 'access') throw new Unauthorized('Your session is not valid. Sign in again.', 'TOKEN_INVALID');
-    return claims;
-  }
+  const verify = (token: unknown) => verifyAccessToken(app, token);
 
   /** The account behind a token, as the HTTP guard checks it: exists, active, sessions not revoked. */
   async function userOf(claims: AccessToken): Promise<SocketUser> {
