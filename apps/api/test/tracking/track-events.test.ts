@@ -89,6 +89,10 @@ describe('POST /v1/bookings/:id/walk-events', () => {
     ])
       expect((await event(id, body)).statusCode).toBe(400);
     expect(await eventCount(id)).toBe(1);
+    // Nor can the walk's photo be attached again at completion: the report would show it twice.
+    const reused = await call(t, m.worker, 'POST', `/v1/bookings/${id}/complete`, { photoIds: [once] });
+    expect(reused.statusCode, reused.body).toBe(400);
+    expect(reused.json().error.details[0]).toMatchObject({ path: 'body.photoIds.0', code: 'invalid_media' });
   });
 
   it('only the assigned worker, only while the walk is in progress, only between its start and now', async () => {

@@ -1,5 +1,3 @@
-import { and, eq, inArray, isNull, notExists } from 'drizzle-orm';
-import { bookingPhotos, media } from '@walkydoggy/shared/db';
 import {
   BOOKING_TRANSITIONS,
   cancellationRefund,
@@ -15,6 +13,7 @@ import type { Platform } from '../../app.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import type { Tx } from '../../platform/db.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../../platform/errors.js';
+import { unusedBookingPhotos } from '../media/media.access.js';
 import type { BookingMoneyEvent, BookingPaymentState, BookingPayments } from '../payments/payments.port.js';
 import { actingRole, notAllowedMessage, relationOf } from './bookings.access.js';
 import type { BookingMails } from './bookings.mails.js';
@@ -72,22 +71,10 @@ export function refundFor(
   return { hoursBeforeStart, percent, reason, captured, paidMinor, refundMinor };
 }
 
-/** Completion photos must be the worker's own `booking_photo` uploads, not attached anywhere yet. */
+/** Completion photos must be the worker's own `booking_photo` uploads, not used anywhere yet. */
 async function checkPhotos(tx: Tx, uploaderId: string, photoIds: string[]) {
   if (!photoIds.length) return;
-  const rows = await tx
-    .select({ id: media.id })
-    .from(media)
-    .where(
-      and(
-        inArray(media.id, photoIds),
-        eq(media.ownerId, uploaderId),
-        eq(media.purpose, 'booking_photo'),
-        isNull(media.deletedAt),
-        notExists(tx.select({ id: bookingPhotos.mediaId }).from(bookingPhotos).where(eq(bookingPhotos.mediaId, media.id))),
-      ),
-    );
-  const ok = new Set(rows.map((r) => r.id));
+  const ok = await unusedBookingPhotos(tx, uploaderId, photoIds);
   const details = photoIds.flatMap((id, i) =>
     ok.has(id) ? [] : [{ path: `body.photoIds.${i}`, message: 'Upload the photo first (purpose booking_photo) and use it once.', code: 'invalid_media' }],
   );

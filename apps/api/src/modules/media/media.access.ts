@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, notExists, or, sql } from 'drizzle-orm';
 import {
   bookingPets,
   bookingPhotos,
@@ -6,6 +6,7 @@ import {
   businessDocuments,
   businessPhotos,
   businesses,
+  media,
   petCoOwners,
   petPhotos,
   petVaccinations,
@@ -159,4 +160,27 @@ async function usedByProfile(exec: Executor, row: MediaRow): Promise<boolean> {
             .where(or(eq(businesses.logoMediaId, id), eq(businesses.coverMediaId, id)))
             .limit(1);
   return Boolean(hit);
+}
+
+/**
+ * Of `mediaIds`, the ones that can still be attached to a booking by `uploaderId`: their own
+ * `booking_photo` uploads, not deleted, not yet a completion photo nor a walk event's photo (a photo
+ * is used once, so a walk report never shows it twice).
+ */
+export async function unusedBookingPhotos(exec: Executor, uploaderId: string, mediaIds: string[]): Promise<Set<string>> {
+  if (!mediaIds.length) return new Set();
+  const rows = await exec
+    .select({ id: media.id })
+    .from(media)
+    .where(
+      and(
+        inArray(media.id, mediaIds),
+        eq(media.ownerId, uploaderId),
+        eq(media.purpose, 'booking_photo'),
+        isNull(media.deletedAt),
+        notExists(exec.select({ id: bookingPhotos.mediaId }).from(bookingPhotos).where(eq(bookingPhotos.mediaId, media.id))),
+        notExists(exec.select({ id: walkEvents.id }).from(walkEvents).where(eq(walkEvents.mediaId, media.id))),
+      ),
+    );
+  return new Set(rows.map((r) => r.id));
 }

@@ -1,6 +1,7 @@
-import { and, asc, eq, isNull, notExists, sql } from 'drizzle-orm';
-import { bookingPhotos, bookingTrackPoints, bookingTracks, media, walkEvents } from '@walkydoggy/shared/db';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { bookingTrackPoints, bookingTracks, walkEvents } from '@walkydoggy/shared/db';
 import { rowsOf, type Executor } from '../../platform/db.js';
+import { unusedBookingPhotos } from '../media/media.access.js';
 import type { RawPoint } from './track.js';
 
 /* The track's data: points, counters, walk events and what the live path needs to know of a worker. */
@@ -149,20 +150,7 @@ export async function insertWalkEvent(exec: Executor, values: typeof walkEvents.
  * not attached to a booking yet and not another event's photo (as completion photos, used once).
  */
 export async function isUsablePhoto(exec: Executor, uploaderId: string, mediaId: string): Promise<boolean> {
-  const [row] = await exec
-    .select({ id: media.id })
-    .from(media)
-    .where(
-      and(
-        eq(media.id, mediaId),
-        eq(media.ownerId, uploaderId),
-        eq(media.purpose, 'booking_photo'),
-        isNull(media.deletedAt),
-        notExists(exec.select({ id: bookingPhotos.mediaId }).from(bookingPhotos).where(eq(bookingPhotos.mediaId, media.id))),
-        notExists(exec.select({ id: walkEvents.id }).from(walkEvents).where(eq(walkEvents.mediaId, media.id))),
-      ),
-    );
-  return Boolean(row);
+  return (await unusedBookingPhotos(exec, uploaderId, [mediaId])).has(mediaId);
 }
 
 /** The worker's latest known position from the presence table (the ETA when this instance has seen no update). */
