@@ -10,7 +10,7 @@ import { z } from 'zod';
 export const LOCATION_CLOCK_SKEW_MS = 5_000;
 /** An online worker who sends nothing for this long drops out of the live index. */
 export const PRESENCE_TTL_SECONDS = 5 * 60;
-/** At most one accepted live update per worker per this many milliseconds. */
+/** At most one accepted live update per worker in each window of this many milliseconds (each second of the clock). */
 export const LOCATION_MIN_INTERVAL_MS = 1_000;
 /** Points implying a faster move than this (m/s, ~180 km/h) are jumps: dropped and counted. */
 export const MAX_PLAUSIBLE_SPEED_MPS = 50;

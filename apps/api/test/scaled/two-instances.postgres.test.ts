@@ -92,6 +92,12 @@ async function stopInstance(instance: Instance | undefined) {
 }
 
 /** A JSON request to an instance, from `localAddress` (each loopback address is its own client for the rate limit). */
+/**
+ * The loopback address this file's requests come from: the shared limit counts per address in Redis,
+ * and other test files (in-process apps whose injected requests come from 127.0.0.1) share that Redis.
+ */
+const FILE_ADDRESS = `127.${crypto.randomInt(1, 250)}.${crypto.randomInt(1, 250)}.${crypto.randomInt(2, 250)}`;
+
 function request(
   instance: Instance,
   method: string,
@@ -106,7 +112,7 @@ function request(
         port: instance.port,
         method,
         path: url,
-        localAddress: opts.localAddress ?? '127.0.0.1',
+        localAddress: opts.localAddress ?? FILE_ADDRESS,
         headers: {
           ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
           ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
@@ -216,7 +222,8 @@ describe.runIf(redisUrl)('two API processes, one database, one Redis', () => {
 
     // The per-worker limit is shared: of two updates sent at once to A and to B, one is accepted.
     const workerOnB = await connect(b.base, m.worker.accessToken);
-    await new Promise((r) => setTimeout(r, 1100));
+    // The limit counts per second of the clock: send both early in a fresh second, so they share it.
+    await new Promise((r) => setTimeout(r, 2000 - (Date.now() % 1000)));
     const point = (seq: number) => ({ lng: 13.3816, lat: 52.5313, accuracyM: 6, recordedAt: new Date(Date.now() - seq).toISOString(), seq });
     const acks = await Promise.all([ask(workerOnA, 'location:update', point(2)), ask(workerOnB, 'location:update', point(3))]);
     expect(acks.filter((r) => r.success)).toHaveLength(1);

@@ -5,6 +5,7 @@ import type { NearbyWorker } from '@walkydoggy/shared';
 import { GEO_KEY, SEEN_KEY } from '../../src/platform/live-index.js';
 import { presenceOfApp } from '../../src/modules/tracking/presence.service.js';
 import { snapToGrid } from '../../src/modules/tracking/presence.nearby.js';
+import { locationKey, windowOf } from '../../src/modules/tracking/presence.limiter.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import type { Marketplace } from '../support/marketplace.js';
 import {
@@ -23,7 +24,6 @@ import {
   resetPresence,
   runSweep,
   sendLocation,
-  sleep,
   type LiveClient,
 } from './presence.fixtures.js';
 
@@ -66,7 +66,7 @@ beforeEach(async () => {
     .multi()
     .zrem(GEO_KEY, ...ids)
     .zrem(SEEN_KEY, ...ids)
-    .del(...ids.map((id) => `wd:loc:${id}`))
+    .del(...ids.map((id) => locationKey(id, windowOf(a.clock.now()))))
     .exec();
 });
 
@@ -101,8 +101,8 @@ describe('presence with Redis', () => {
     expect(await redis.zscore(SEEN_KEY, m.worker.workerId)).toBeNull();
   });
 
-  it('shares the one-a-second limit between instances (SET PX NX); refused updates claim nothing', async () => {
-    const key = `wd:loc:${m.worker.workerId}`;
+  it('shares the one-a-second limit between instances (SET NX per window); refused updates claim nothing', async () => {
+    const key = locationKey(m.worker.workerId, windowOf(a.clock.now()));
     expect((await sendLocation(a, m.worker, fix(a))).statusCode).toBe(409);
     expect(await redis.exists(key)).toBe(0);
     expect((await goOnline(a, m.worker)).statusCode).toBe(200);
@@ -113,16 +113,17 @@ describe('presence with Redis', () => {
     expect((await sendLocation(a, m.worker, fix(a, MITTE))).statusCode).toBe(200);
     const ttl = await redis.pttl(key);
     expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(1_000);
+    expect(ttl).toBeLessThanOrEqual(2_000);
     const limited = await sendLocation(b, m.worker, fix(a, EAST));
     expect(limited.statusCode).toBe(429);
     expect(limited.json().error.code).toBe('RATE_LIMITED');
     expect(await presenceOf(a, m.worker.workerId)).toMatchObject({ lng: MITTE.lng, lat: MITTE.lat });
     expect(Number((await position(m.worker.workerId))![0])).toBeCloseTo(MITTE.lng, 5);
 
-    // The key lives in Redis's real time, not the test clock.
-    await sleep(1_100);
-    expect((await sendLocation(b, m.worker, fix(a, EAST))).statusCode).toBe(200);
+    // The next second of the clock (both instances') is a new window.
+    a.clock.advance(1_000);
+    b.clock.advance(1_000);
+    expect((await sendLocation(b, m.worker, fix(b, EAST))).statusCode).toBe(200);
     expect(await presenceOf(a, m.worker.workerId)).toMatchObject({ lng: EAST.lng, lat: EAST.lat });
   });
 
