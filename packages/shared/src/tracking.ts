@@ -169,6 +169,14 @@ export const nearbyWorkersQuerySchema = z.object({
   radius: z.coerce.number().min(1).max(50_000).default(5_000),
   serviceType: z.enum(['walking', 'boarding', 'daycare', 'grooming', 'training', 'sitting']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /**
+   * `true`: the caller's own team only (the businesses they own), including workers on a walk — the
+   * managers' live map. Otherwise: workers available for a booking, of every business.
+   */
+  team: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
 export type NearbyWorkersQuery = z.infer<typeof nearbyWorkersQuerySchema>;
 
@@ -180,6 +188,8 @@ export const nearbyWorkerSchema = z.object({
   distanceMeters: z.number().int(),
   businessId: z.uuid(),
   businessName: z.string(),
+  /** On a walk in progress (only in the team view: others see available workers only). */
+  onWalk: z.boolean(),
   /** Only for the worker's own business's managers (and admins); null for everybody else. */
   worker: z.object({ id: z.uuid(), firstName: z.string(), lastName: z.string() }).nullable(),
   seenAt: z.string(),

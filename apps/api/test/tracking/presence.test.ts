@@ -317,6 +317,10 @@ describe('GET /v1/locations/workers', () => {
     try {
       expect((await list(m.petOwner)).map((w) => w.businessId)).toEqual([m.otherBusinessId]);
       expect((await list(m.owner)).map((w) => w.businessId)).toEqual([m.otherBusinessId]);
+      // The managers' team view: their own workers only, walking ones included and marked.
+      const team = await list(m.owner, { ...here, team: 'true' });
+      expect(team.map((w) => [w.worker?.id, w.onWalk, w.approximate])).toEqual([[m.worker.workerId, true, false]]);
+      expect(await list(m.petOwner, { ...here, team: 'true' })).toEqual([]);
     } finally {
       await t.db.update(bookings).set({ status: 'cancelled' }).where(eq(bookings.id, booking.id));
     }

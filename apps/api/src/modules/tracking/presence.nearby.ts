@@ -45,15 +45,16 @@ export async function nearbyWorkers(d: Pick<Platform, 'db' | 'clock'> & { index:
     isNull(businesses.deletedAt),
     // The index may lag the state by a moment (Redis); the presence row is the truth.
     isNotNull(workerPresence.onlineAt),
-    not(
-      exists(
-        d.db
-          .select({ one: sql`1` })
-          .from(bookings)
-          .where(and(eq(bookings.workerId, workers.id), eq(bookings.status, 'in_progress'))),
-      ),
-    ),
   ];
+  const onWalk = exists(
+    d.db
+      .select({ one: sql`1` })
+      .from(bookings)
+      .where(and(eq(bookings.workerId, workers.id), eq(bookings.status, 'in_progress'))),
+  );
+  // The managers' map: their own team, walking or not. Everybody else: who is free to book.
+  if (q.team) filters.push(eq(businesses.ownerId, caller.id));
+  else filters.push(not(onWalk));
   if (q.serviceType)
     filters.push(
       exists(
@@ -71,6 +72,7 @@ export async function nearbyWorkers(d: Pick<Platform, 'db' | 'clock'> & { index:
       ownerId: businesses.ownerId,
       firstName: users.firstName,
       lastName: users.lastName,
+      onWalk: sql<boolean>`${onWalk}`,
     })
     .from(workers)
     .innerJoin(businesses, eq(businesses.id, workers.businessId))
@@ -82,7 +84,7 @@ export async function nearbyWorkers(d: Pick<Platform, 'db' | 'clock'> & { index:
   const answer = candidates.flatMap((c): NearbyWorker[] => {
     const row = bookable.get(c.workerId);
     if (!row) return [];
-    const base = { businessId: row.businessId, businessName: row.businessName, seenAt: c.seenAt.toISOString() };
+    const base = { businessId: row.businessId, businessName: row.businessName, seenAt: c.seenAt.toISOString(), onWalk: Boolean(q.team && row.onWalk) };
     if (caller.role === 'admin' || row.ownerId === caller.id)
       return [
         {

@@ -24,7 +24,7 @@ function input(w: VueWrapper, label: string) {
 
 async function openTab() {
   // The profile tab's map needs WebGL, which jsdom lacks.
-  wrapper = (await mountPage(BusinessDashboardPage, '/business', '/business', { LocationPicker: true })).wrapper;
+  wrapper = (await mountPage(BusinessDashboardPage, '/business', '/business', { LocationPicker: true, TeamLiveMap: true })).wrapper;
   await settle();
   await wrapper
     .findAll('[role="tab"]')
