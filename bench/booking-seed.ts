@@ -3,8 +3,8 @@
  * service and 50 owners with a dog, seeded into a scratch PostgreSQL database, and the start times
  * that can be booked. Shared by the load (booking.ts) and the pgbench ceilings (booking-ceilings.ts).
  */
-import crypto from 'node:crypto';
-import { analyze, JWT_SECRET } from './support.js';
+import { analyze } from './support.js';
+import { accessToken, openSeedDatabase } from './seed-support.js';
 
 export const WORKERS = 200;
 export const OWNERS = 50;
@@ -23,14 +23,6 @@ export type Seeded = { businessId: string; serviceId: string; workerIds: string[
 
 // ───────────────────────── seeding ─────────────────────────
 
-/** An access token exactly as the API signs one (HS256, the claims of `AccessClaims`, typ access). */
-function accessToken(sub: string): string {
-  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, role: 'pet_owner', ev: true, sv: 1, typ: 'access', iat: now, exp: now + 3600 })}`;
-  return `${unsigned}.${crypto.createHmac('sha256', JWT_SECRET).update(unsigned).digest('base64url')}`;
-}
-
 /** The local date `days` after today in the business's zone. */
 function localDate(days: number): string {
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
@@ -38,20 +30,8 @@ function localDate(days: number): string {
 }
 
 export async function seed(dbUrl: string): Promise<Seeded> {
-  const { postgresDatabase } = await import('../apps/api/src/platform/db.js');
   const { users, businesses, workers, services, pets } = await import('@walkydoggy/shared/db');
-  const database = postgresDatabase(dbUrl, 4);
-  await database.migrate();
-  const db = database.db;
-  const now = new Date();
-  const tag = crypto.randomBytes(3).toString('hex');
-  const person = (role: 'pet_owner' | 'business' | 'worker', i: number) => ({
-    email: `${role}-${i}-${tag}@bench.walkydoggy.test`,
-    role,
-    firstName: `${role === 'worker' ? 'Walker' : role === 'business' ? 'Boss' : 'Owner'}${i}`,
-    lastName: 'Bench',
-    emailVerifiedAt: now,
-  });
+  const { database, db, person } = await openSeedDatabase(dbUrl);
   const everyDay = (open: string, close: string) => [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, open, close }));
 
   const [boss] = await db.insert(users).values(person('business', 0)).returning({ id: users.id });
@@ -113,7 +93,7 @@ export async function seed(dbUrl: string): Promise<Seeded> {
     businessId: business!.id,
     serviceId: service!.id,
     workerIds: workerRows.map((w) => w.id),
-    owners: ownerRows.map((o) => ({ id: o.id, petId: petRows.find((p) => p.ownerId === o.id)!.id, token: accessToken(o.id) })),
+    owners: ownerRows.map((o) => ({ id: o.id, petId: petRows.find((p) => p.ownerId === o.id)!.id, token: accessToken(o.id, 'pet_owner') })),
     // The day after tomorrow: every slot is well past the "at least 60 minutes from now" rule.
     firstDate: localDate(2),
   };

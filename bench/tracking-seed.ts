@@ -4,40 +4,20 @@
  * that started ten minutes ago for its own pet owner, and extra signed-up accounts for the idle-socket
  * run. Tokens are signed exactly as the API signs access tokens.
  */
-import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { analyze, JWT_SECRET } from './support.js';
+import { analyze } from './support.js';
+import { accessToken, openSeedDatabase } from './seed-support.js';
 
 export const WORKERS_PER_BUSINESS = 20;
 export const CENTRE = { lat: 51.5072, lng: -0.1276 };
 export type Pair = { workerId: string; bookingId: string; workerToken: string; ownerToken: string; home: { lat: number; lng: number } };
 export type TrackingWorld = { pairs: Pair[]; idleTokens: string[] };
 
-/** An access token as the API signs one (HS256, `AccessClaims`, typ access), valid for two hours. */
-export function accessToken(sub: string, role: 'pet_owner' | 'worker' | 'business'): string {
-  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, role, ev: true, sv: 1, typ: 'access', iat: now, exp: now + 7200 })}`;
-  return `${unsigned}.${crypto.createHmac('sha256', JWT_SECRET).update(unsigned).digest('base64url')}`;
-}
-
 const chunks = <T>(list: T[], size = 1000): T[][] => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
 
 export async function seedTracking(dbUrl: string, workerCount: number, idleCount: number): Promise<TrackingWorld> {
-  const { postgresDatabase } = await import('../apps/api/src/platform/db.js');
   const { users, businesses, workers, services, pets, bookings, bookingPets, workerPresence } = await import('@walkydoggy/shared/db');
-  const database = postgresDatabase(dbUrl, 4);
-  await database.migrate();
-  const db = database.db;
-  const now = new Date();
-  const tag = crypto.randomBytes(3).toString('hex');
-  const person = (role: 'pet_owner' | 'business' | 'worker', i: number) => ({
-    email: `${role}-${i}-${tag}@bench.walkydoggy.test`,
-    role,
-    firstName: `${role === 'worker' ? 'Walker' : role === 'business' ? 'Boss' : 'Owner'}${i}`,
-    lastName: 'Bench',
-    emailVerifiedAt: now,
-  });
+  const { database, db, now, tag, person } = await openSeedDatabase(dbUrl);
   const insertUsers = async (role: 'pet_owner' | 'business' | 'worker', count: number, from = 0) => {
     const ids: string[] = [];
     for (const part of chunks(Array.from({ length: count }, (_, i) => person(role, from + i))))
@@ -152,10 +132,10 @@ export async function seedTracking(dbUrl: string, workerCount: number, idleCount
     pairs: workerIds.map((workerId, i) => ({
       workerId,
       bookingId: bookingIds[i]!,
-      workerToken: accessToken(workerUsers[i]!, 'worker'),
-      ownerToken: accessToken(owners[i]!, 'pet_owner'),
+      workerToken: accessToken(workerUsers[i]!, 'worker', 7200),
+      ownerToken: accessToken(owners[i]!, 'pet_owner', 7200),
       home: homes[i]!,
     })),
-    idleTokens: idle.map((id) => accessToken(id, 'pet_owner')),
+    idleTokens: idle.map((id) => accessToken(id, 'pet_owner', 7200)),
   };
 }
