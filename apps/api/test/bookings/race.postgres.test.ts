@@ -17,7 +17,8 @@ let t: TestApp;
 let m: Marketplace;
 let owners: { caller: Caller; petId: string }[];
 beforeAll(async () => {
-  t = await createTestApp();
+  // Errors are logged: a 5xx in this race should say what it was in the CI output.
+  t = await createTestApp({ env: { LOG_LEVEL: 'error' } });
   m = await world(t);
   owners = [];
   for (let i = 0; i < N; i++) {
