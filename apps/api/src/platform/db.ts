@@ -106,6 +106,34 @@ async function pendingMigrations(db: Db): Promise<number> {
 }
 
 /** Rows of a raw `db.execute`, whichever driver ran it. */
+/** SQLSTATE of a database error, whichever driver (and Drizzle's wrapper) raised it. */
+export function sqlStateOf(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++)
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  return undefined;
+}
+
+/** Deadlock detected, serialization failure: the transaction was rolled back whole and may simply run again. */
+const TRANSIENT = new Set(['40P01', '40001']);
+
+/**
+ * Runs `transaction` (which opens and commits its own transaction) again when PostgreSQL aborted it
+ * as a deadlock victim or a serialization failure, up to `attempts` times, after a short random pause.
+ * Concurrent inserts that conflict on an exclusion constraint can wait on each other in a circle; the
+ * victim then gets 40P01 instead of the constraint's 23P01, and its retry sees the winner's row and
+ * answers as every other loser does.
+ */
+export async function retryTransient<T>(transaction: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (err) {
+      if (attempt >= attempts || !TRANSIENT.has(sqlStateOf(err) ?? '')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
+    }
+  }
+}
+
 export function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }

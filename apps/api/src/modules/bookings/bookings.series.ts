@@ -20,7 +20,8 @@ import { firstInstantAt, localDateOf, MINUTE_MS, wallAt, wallOfDate, zoneOf } fr
 import { findBookable, pointOf } from './bookings.bookable.js';
 import { checkLocation, checkPets, planTimes } from './bookings.checks.js';
 import * as q from './bookings.queries.js';
-import { sqlStateOf, type BookingService } from './bookings.service.js';
+import { sqlStateOf } from '../../platform/db.js';
+import type { BookingService } from './bookings.service.js';
 import { SLOT_TAKEN } from './bookings.checks.js';
 import type { Transitions } from './bookings.transitions.js';
 

@@ -1,7 +1,7 @@
 import type { BookingLocationInput, UpdateBookingInput } from '@walkydoggy/shared';
 import type { Platform } from '../../app.js';
 import type { Actor } from '../../platform/auth-guard.js';
-import type { Tx } from '../../platform/db.js';
+import { sqlStateOf, type Tx } from '../../platform/db.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../../platform/errors.js';
 import type { BookingPayments } from '../payments/payments.port.js';
 import { newBookingNumber } from './booking-number.js';
@@ -33,13 +33,6 @@ import * as q from './bookings.queries.js';
 export type BookingServiceDeps = Pick<Platform, 'clock'> & { payments: BookingPayments; availability: AvailabilityPort; mails: BookingMails };
 
 const HOUR = 3_600_000;
-
-/** SQLSTATE of a database error, whichever driver (and Drizzle's wrapper) raised it. */
-export function sqlStateOf(err: unknown): string | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++)
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
-  return undefined;
-}
 
 /** The exclusion constraint refused an overlapping worker period: someone else was faster. */
 export async function slotConflictsAs409<T>(run: () => Promise<T>): Promise<T> {
