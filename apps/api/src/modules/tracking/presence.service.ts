@@ -10,6 +10,7 @@ import {
 } from '@walkydoggy/shared';
 import type { Platform } from '../../app.js';
 import { rowsOf } from '../../platform/db.js';
+import { createFlusher } from '../../platform/flusher.js';
 import { Conflict, NotFound, TooManyRequests, ValidationFailed } from '../../platform/errors.js';
 import type { LiveIndex } from '../../platform/live-index.js';
 import type { LocationLimiter } from './presence.limiter.js';
@@ -70,8 +71,8 @@ export function createPresence(d: Deps) {
   const online = new Map<string, boolean>();
   const loading = new Map<string, Promise<boolean>>();
   let pending = new Map<string, Pending>();
-  let timer: NodeJS.Timeout | null = null;
-  let chain: Promise<void> = Promise.resolve();
+  const flusher = createFlusher(PRESENCE_FLUSH_MS, writeOut);
+  const flush = flusher.flush;
   const log = () => d.log?.() ?? { error: () => {} };
 
   // Every instance, this one included, hears about online/offline and forgets or learns it.
@@ -126,23 +127,9 @@ export function createPresence(d: Deps) {
     broadcast(worker, true, location);
   }
 
-  function schedule() {
-    if (timer) return;
-    timer = setTimeout(() => void flush(), PRESENCE_FLUSH_MS);
-    // A pending flush must not keep the process alive; close flushes explicitly.
-    timer.unref();
-  }
-
-  /** Writes the latest positions now; flushes run one after another, each taking what was pending before it. */
-  function flush(): Promise<void> {
-    const run = chain.then(writeOut);
-    chain = run.catch(() => {});
-    return run;
-  }
+  const schedule = () => flusher.schedule();
 
   async function writeOut() {
-    if (timer) clearTimeout(timer);
-    timer = null;
     const batch = [...pending];
     pending = new Map();
     if (!batch.length) return;
@@ -272,8 +259,7 @@ export function createPresence(d: Deps) {
     /** Flushes and stops the timer (app close). */
     async stop() {
       await flush();
-      if (timer) clearTimeout(timer);
-      timer = null;
+      flusher.cancel();
     },
 
     /** Forgets the cached online states (tests that change `worker_presence` behind the service's back). */

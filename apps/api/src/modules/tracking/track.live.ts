@@ -4,6 +4,7 @@ import { etaOf, ETA_WINDOW_MS } from './eta.js';
 import { isJump, type RawPoint } from './track.js';
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../../platform/db.js';
+import { createFlusher } from '../../platform/flusher.js';
 import { batchLoader } from './presence.loader.js';
 import { bumpCounters, insertPoints, type ActiveBooking, type PointRow } from './track.queries.js';
 
@@ -106,8 +107,8 @@ export function createLiveRecorder(p: Pick<Platform, 'db' | 'realtime' | 'clock'
   let buffer: PointRow[] = [];
   let bufferWritten = written();
   let jumps = new Map<string, number>();
-  let timer: NodeJS.Timeout | null = null;
-  let chain: Promise<void> = Promise.resolve();
+  const flusher = createFlusher(FLUSH_MS, writeOut);
+  const flush = flusher.flush;
   let fullFlushQueued = false;
   // Cold caches (a restart, a burst of new walks) cost one statement per event-loop turn, not per update.
   const activeBookingOf = batchLoader<string, ActiveBooking | null>((ids) => activeBookingsOf(p.db, ids), null);
@@ -164,22 +165,10 @@ export function createLiveRecorder(p: Pick<Platform, 'db' | 'realtime' | 'clock'
       }
       return;
     }
-    if (!timer) {
-      timer = setTimeout(() => void flush(), FLUSH_MS);
-      timer.unref();
-    }
-  }
-
-  /** Writes what is buffered now; flushes run one after another, each taking everything buffered before it. */
-  function flush(): Promise<void> {
-    const run = chain.then(writeOut);
-    chain = run.catch(() => {});
-    return run;
+    flusher.schedule();
   }
 
   async function writeOut() {
-    if (timer) clearTimeout(timer);
-    timer = null;
     fullFlushQueued = false;
     const points = buffer;
     const counted = jumps;
@@ -301,8 +290,7 @@ export function createLiveRecorder(p: Pick<Platform, 'db' | 'realtime' | 'clock'
 
     async stop() {
       await flush();
-      if (timer) clearTimeout(timer);
-      timer = null;
+      flusher.cancel();
     },
   };
 }
