@@ -12,22 +12,9 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import type { Transporter } from 'nodemailer';
-import type { Redis } from 'ioredis';
 import type { Config } from './platform/config.js';
-import { openDatabase, type Database } from './platform/db.js';
-import { createQueue, type Queue } from './platform/queue.js';
-import { createMailer, mailJobHandler } from './platform/mail.js';
-import { systemClock, type Clock } from './platform/clock.js';
-import { createSettings } from './platform/settings.js';
-import { createPasswordHasher } from './platform/passwords.js';
-import { createSecretBox } from './platform/tokens.js';
-import { createAuthGuard } from './platform/auth-guard.js';
-import { createRedis } from './platform/redis.js';
-import { createRealtime } from './platform/realtime.js';
-import { createSms } from './platform/sms.js';
-import { createPush } from './platform/push.js';
-import { createNotifier } from './modules/notifications/notifications.service.js';
+import { createPlatform, type AppDeps, type Platform } from './platform/platform.js';
+import { mailJobHandler } from './platform/mail.js';
 import { notificationsModule } from './modules/notifications/notifications.routes.js';
 import { registerNotificationJobs } from './modules/notifications/notifications.jobs.js';
 import { createTracks } from './modules/tracking/track.service.js';
@@ -49,59 +36,10 @@ import { servicesModule } from './modules/services/services.routes.js';
 import { searchModule } from './modules/search/search.routes.js';
 import { calendarsModule } from './modules/calendars/calendars.routes.js';
 import { availabilityModule } from './modules/availability/availability.routes.js';
-import { createStorage } from './platform/storage.js';
-import { createPaymentProvider } from './platform/payments/index.js';
 import { paymentsModule } from './modules/payments/payments.routes.js';
 import { registerPaymentJobs } from './modules/payments/payments.jobs.js';
 import { bookingsModule } from './modules/bookings/bookings.routes.js';
 import { createBookingPayments } from './modules/payments/payments.bookings.js';
-
-export type AppDeps = {
-  /** An open database to use instead of opening one from the configuration (tests). */
-  database?: Database;
-  /** Replaces the mail transport (tests capture mail this way). */
-  mailTransport?: Transporter;
-  clock?: Clock;
-  redis?: Redis | null;
-};
-
-/** Everything a module may depend on; each module picks what it needs. */
-export type Platform = Awaited<ReturnType<typeof createPlatform>>;
-
-async function createPlatform(app: FastifyInstance, config: Config, deps: AppDeps) {
-  const database = deps.database ?? (await openDatabase(config));
-  const ownsDatabase = !deps.database;
-  // The embedded database migrates itself; production runs `npm run db:migrate` once per release.
-  if (database.kind === 'pglite' && ownsDatabase) await database.migrate();
-  const clock = deps.clock ?? systemClock;
-  const redis = deps.redis !== undefined ? deps.redis : createRedis(config.redisUrl);
-  const queue: Queue = createQueue(database, app.log, { expireSeconds: config.jobs.expireSeconds });
-  const mailer = createMailer(config, app.log, deps.mailTransport);
-  const settings = createSettings(database.db, clock);
-  const guard = createAuthGuard(app, { db: database.db, settings });
-  const realtime = createRealtime(app, { config, db: database.db, redis });
-  return {
-    realtime,
-    sms: createSms(config, app.log),
-    push: createPush(config, app.log),
-    notifier: createNotifier({ queue, clock, config }),
-    config,
-    database,
-    ownsDatabase,
-    db: database.db,
-    clock,
-    redis,
-    ownsRedis: deps.redis === undefined && redis !== null,
-    queue,
-    mailer,
-    settings,
-    guard,
-    passwords: createPasswordHasher(config.passwordHashing),
-    storage: createStorage(config),
-    secretBox: createSecretBox(config.jwtSecret),
-    payments: createPaymentProvider(config),
-  };
-}
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({

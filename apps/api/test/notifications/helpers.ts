@@ -1,7 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { notificationDeliveries, notifications, pushSubscriptions } from '@walkydoggy/shared/db';
 import { rowsOf } from '../../src/platform/db.js';
-import type { NotifyInput } from '../../src/modules/notifications/notifications.service.js';
+import type { NotifyInput } from '../../src/platform/notifier.js';
 import type { TestApp } from '../support/app.js';
 
 /** Notifies through the platform's notifier in a transaction, as a trigger would. */

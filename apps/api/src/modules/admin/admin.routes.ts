@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { okEnvelope, platformSettingsPatchSchema, platformSettingsSchema } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { audit } from '../../platform/audit.js';
 
 export function adminModule(p: Pick<Platform, 'db' | 'guard' | 'settings'>): FastifyPluginAsyncZod {

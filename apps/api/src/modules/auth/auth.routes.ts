@@ -18,7 +18,7 @@ import {
   twoFactorEnableBodySchema,
   twoFactorSetupSchema,
 } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { RequestMeta } from '../../platform/audit.js';
 import { createAuthService } from './auth.service.js';
 import { createSessions, REFRESH_COOKIE, REFRESH_TOKEN_MS, type IssuedSession } from './auth.sessions.js';

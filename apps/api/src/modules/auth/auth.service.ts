@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { users } from '@walkydoggy/shared/db';
 import { passwordProblem, type RegisterBody } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { audit, type RequestMeta } from '../../platform/audit.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { AppError, TooManyRequests, Unauthorized, ValidationFailed } from '../../platform/errors.js';

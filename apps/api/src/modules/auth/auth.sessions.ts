@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { users } from '@walkydoggy/shared/db';
 import type { Session } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Executor } from '../../platform/db.js';
 import { audit, type RequestMeta } from '../../platform/audit.js';
 import { hashToken, newToken } from '../../platform/tokens.js';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import { recoveryCodes, users } from '@walkydoggy/shared/db';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { audit, type RequestMeta } from '../../platform/audit.js';
 import { hashToken } from '../../platform/tokens.js';
 import { AppError, Conflict, Forbidden, Unauthorized, ValidationFailed } from '../../platform/errors.js';

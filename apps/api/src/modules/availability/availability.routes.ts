@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { availabilityQuerySchema, availabilityResponseSchema, okEnvelope } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { optionalAuth, viewerOf } from '../businesses/business-access.js';
 import { createAvailability } from './availability.service.js';
 

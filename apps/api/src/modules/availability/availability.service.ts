@@ -1,5 +1,5 @@
 import { dayUnitFor, SLOT_STEP_MINUTES, type Availability, type AvailabilityQuery } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import type { Executor } from '../../platform/db.js';
 import { NotFound, ValidationFailed } from '../../platform/errors.js';

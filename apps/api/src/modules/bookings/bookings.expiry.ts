@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { and, asc, eq, lte } from 'drizzle-orm';
 import { bookings } from '@walkydoggy/shared/db';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Db } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { scheduleEvery } from '../../platform/schedule.js';

@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
 import type { Address } from '@walkydoggy/shared/db';
 import type { MailAttachment, NotificationType } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Tx } from '../../platform/db.js';
 import { bookingIcs } from '../calendars/ics.js';
 import { contactsOf, petsOf, type BookingDetails } from './bookings.queries.js';
 
-import type { NotifyInput } from '../notifications/notifications.service.js';
+import type { NotifyInput } from '../../platform/notifier.js';
 
 /*
  * What a booking's changes tell its people: one notification each (in the app always; by e-mail, SMS

@@ -1,5 +1,5 @@
 import type { JobMap } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { BookingMails } from './bookings.mails.js';
 import * as q from './bookings.queries.js';
 

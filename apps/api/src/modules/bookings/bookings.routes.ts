@@ -13,7 +13,7 @@ import {
   updateBookingBodySchema,
   type BookingAction,
 } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import { idempotencyKeyOf, idempotent } from '../../platform/idempotency.js';
 import { createBookings, type BookingsDeps } from './bookings.js';

@@ -8,7 +8,7 @@ import {
   seriesDetailSchema,
   seriesResponseSchema,
 } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { idempotencyKeyOf, idempotent } from '../../platform/idempotency.js';
 import type { Bookings, BookingsDeps } from './bookings.js';
 import { slotConflictsAs409 } from './bookings.service.js';

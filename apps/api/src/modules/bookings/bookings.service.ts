@@ -1,5 +1,5 @@
 import type { BookingLocationInput, UpdateBookingInput } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import { sqlStateOf, type Tx } from '../../platform/db.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../../platform/errors.js';

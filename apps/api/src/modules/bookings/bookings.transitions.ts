@@ -9,7 +9,7 @@ import {
   type BookingActorRole,
   type CancellationPolicy,
 } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import type { Tx } from '../../platform/db.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../../platform/errors.js';

@@ -1,4 +1,4 @@
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { createAvailability } from '../availability/availability.service.js';
 import type { BookingPayments } from '../payments/payments.port.js';
 import type { Tracks } from '../tracking/track.service.js';

@@ -14,7 +14,7 @@ import {
   updateBusinessBodySchema,
   verificationBodySchema,
 } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { requestMeta } from '../auth/auth.routes.js';
 import { optionalAuth, viewerOf } from './business-access.js';
 import { createBusinessesService } from './businesses.service.js';

@@ -8,7 +8,7 @@ import type {
   UpdateBusinessBody,
   VerificationStatus,
 } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import { audit, type RequestMeta } from '../../platform/audit.js';
 import type { Executor } from '../../platform/db.js';

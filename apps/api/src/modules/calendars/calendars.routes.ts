@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import { calendarFeedSchema, okEnvelope, regenerateCalendarBodySchema } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { TooManyRequests } from '../../platform/errors.js';
 import { createCalendarsService } from './calendars.service.js';
 

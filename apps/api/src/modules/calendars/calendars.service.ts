@@ -1,5 +1,5 @@
 import type { CalendarFeed, CalendarFeedKind } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import type { Executor } from '../../platform/db.js';
 import { NotFound } from '../../platform/errors.js';

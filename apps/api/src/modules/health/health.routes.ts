@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 
 const healthSchema = z.object({ status: z.enum(['ok', 'unavailable']), database: z.string().optional(), pendingMigrations: z.number().int().optional() });
 

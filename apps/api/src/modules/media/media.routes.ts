@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { mediaIdParamsSchema, mediaSchema, messageEnvelope, okEnvelope } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { requestMeta } from '../auth/auth.routes.js';
 import { createMediaService } from './media.service.js';
 import { receiveUpload, registerUploads } from './media.upload.js';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { DOCUMENT_PURPOSES, mediaUploadFieldsSchema, type Media, type MediaPurpose } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import { audit, type RequestMeta } from '../../platform/audit.js';
 import type { Executor, Tx } from '../../platform/db.js';

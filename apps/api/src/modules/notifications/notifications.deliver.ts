@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { notificationDeliveries, notifications, pushSubscriptions, users } from '@walkydoggy/shared/db';
 import type { MailAttachment, MailTemplate } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { renderMail } from '../../platform/mail-templates.js';
 import type { PushPayload } from '../../platform/push.js';
 import { notificationView, unreadCount } from './notifications.queries.js';

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { scheduleEvery } from '../../platform/schedule.js';
 import { deliverJob } from './notifications.deliver.js';
 import { deleteOlderThan, stuckDeliveries } from './notifications.queries.js';
-import { DELIVERY_RETRY_LIMIT } from './notifications.service.js';
+import { DELIVERY_RETRY_LIMIT } from '../../platform/notifier.js';
 
 /** In-app notifications (and their deliveries) are kept this long. */
 export const NOTIFICATION_RETENTION_DAYS = 90;

@@ -11,7 +11,7 @@ import {
 import type { Db } from '../../platform/db.js';
 import type { Clock } from '../../platform/clock.js';
 import { NotFound, ValidationFailed } from '../../platform/errors.js';
-import { channelEnabled } from './notifications.service.js';
+import { channelEnabled } from '../../platform/notifier.js';
 
 export type PreferencesView = NotificationPreferences & { smsReady: boolean };
 

@@ -9,7 +9,7 @@ import {
   pageMetaSchema,
   pushSubscriptionSchema,
 } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { NotFound } from '../../platform/errors.js';
 import { deleteNotification, listNotifications, markAllRead, markRead, unreadCount } from './notifications.queries.js';
 import { createPreferences } from './notifications.preferences.js';

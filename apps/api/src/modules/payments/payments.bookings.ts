@@ -1,4 +1,4 @@
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Executor } from '../../platform/db.js';
 import type { BookingMoneyEvent, BookingPayments, BookingPaymentState } from './payments.port.js';
 import { livePaymentOf, PAID_STATUSES } from './payments.queries.js';

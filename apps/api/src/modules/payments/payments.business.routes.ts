@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { earningsQuerySchema, earningsSchema, okEnvelope, onboardingResponseSchema, payoutAccountSchema } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { createEarningsService } from './payments.earnings.js';
 import { createPayoutsService } from './payments.payouts.js';
 

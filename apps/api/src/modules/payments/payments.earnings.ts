@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { bookings, payments, services } from '@walkydoggy/shared/db';
 import type { Earnings, EarningsQuery } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import { ValidationFailed } from '../../platform/errors.js';
 import { PAID_STATUSES } from './payments.queries.js';

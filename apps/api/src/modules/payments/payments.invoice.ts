@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import PDFDocument from 'pdfkit';
 import { businesses } from '@walkydoggy/shared/db';
 import { formatMoney, type PaymentKind } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import { Conflict, NotFound } from '../../platform/errors.js';
 import { findBookingForPayment, findPayer, findPayment, refundsOf, PAID_STATUSES } from './payments.queries.js';

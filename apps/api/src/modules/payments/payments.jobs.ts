@@ -1,5 +1,5 @@
 import type { JobMap } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Tx } from '../../platform/db.js';
 import * as q from './payments.queries.js';
 import { createRefund } from './payments.refunds.js';

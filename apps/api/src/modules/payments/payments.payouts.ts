@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { payoutAccounts, users } from '@walkydoggy/shared/db';
 import type { OnboardingResponse, PayoutAccount } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import type { Executor } from '../../platform/db.js';
 import { Conflict, Forbidden, NotFound } from '../../platform/errors.js';

@@ -1,6 +1,6 @@
 import { refunds } from '@walkydoggy/shared/db';
 import { refundAmount, splitRefund } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Executor } from '../../platform/db.js';
 import { lockPayment, PAID_STATUSES, refundsOf, type PaymentRow, type RefundRow } from './payments.queries.js';
 

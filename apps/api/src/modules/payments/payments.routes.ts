@@ -11,7 +11,7 @@ import {
   paymentSchema,
   refundBodySchema,
 } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { idempotencyKeyOf } from '../../platform/idempotency.js';
 import { requestMeta } from '../auth/auth.routes.js';
 import { registerBusinessPaymentRoutes } from './payments.business.routes.js';

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { bookings, payments, refunds } from '@walkydoggy/shared/db';
 import { formatMoney, splitRefund, type PaymentStatus } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Executor } from '../../platform/db.js';
 import type { ProviderIntent } from '../../platform/payments/provider.js';
 import {

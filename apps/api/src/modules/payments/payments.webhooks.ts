@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import { paymentEvents, refunds } from '@walkydoggy/shared/db';
 import { splitRefund } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Executor } from '../../platform/db.js';
 import { BadRequest } from '../../platform/errors.js';
 import { WebhookRejected, type ProviderEvent } from '../../platform/payments/provider.js';

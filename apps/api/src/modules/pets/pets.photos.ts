@@ -1,7 +1,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import { petPhotos } from '@walkydoggy/shared/db';
 import { MAX_PET_PHOTOS, type PetPhoto } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import type { Executor } from '../../platform/db.js';
 import { Conflict, NotFound, ValidationFailed } from '../../platform/errors.js';

@@ -18,7 +18,7 @@ import {
   updateVaccinationBodySchema,
   vaccinationSchema,
 } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { ValidationFailed } from '../../platform/errors.js';
 import { requestMeta } from '../auth/auth.routes.js';
 import { createMediaService } from '../media/media.service.js';

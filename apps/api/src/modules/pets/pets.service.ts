@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { petInvitations, pets } from '@walkydoggy/shared/db';
 import type { CreatePetInput, Pet, PetStatus, UpdatePetInput } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import { audit, type RequestMeta } from '../../platform/audit.js';
 import type { Executor } from '../../platform/db.js';

@@ -1,7 +1,7 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { petVaccinations } from '@walkydoggy/shared/db';
 import type { CreateVaccinationInput, UpdateVaccinationInput, Vaccination } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import type { Executor } from '../../platform/db.js';
 import { NotFound, ValidationFailed } from '../../platform/errors.js';

@@ -11,7 +11,7 @@ import {
   serviceSearchResultSchema,
 } from '@walkydoggy/shared';
 import { z } from 'zod';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { createSearchService } from './search.service.js';
 
 /** Public discovery: no sign-in, the global rate limit applies. */

@@ -9,7 +9,7 @@ import {
   serviceSchema,
   updateServiceBodySchema,
 } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { optionalAuth, viewerOf } from '../businesses/business-access.js';
 import { createServicesService } from './services.service.js';
 

@@ -1,7 +1,7 @@
 import { and, eq, exists, inArray, isNotNull, isNull, not, sql } from 'drizzle-orm';
 import { bookings, businesses, services, users, workerPresence, workers } from '@walkydoggy/shared/db';
 import { APPROXIMATE_POSITION_METERS, haversineMeters, type NearbyWorker, type NearbyWorkersQuery } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import type { LiveIndex, LngLat } from '../../platform/live-index.js';
 

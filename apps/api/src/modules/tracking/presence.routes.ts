@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { goOnlineSchema, locationUpdateSchema, nearbyWorkerSchema, nearbyWorkersQuerySchema, okEnvelope } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { Forbidden } from '../../platform/errors.js';
 import { createLiveIndex } from '../../platform/live-index.js';
 import { parsePayload } from '../../platform/realtime.js';

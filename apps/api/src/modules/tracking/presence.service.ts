@@ -8,7 +8,7 @@ import {
   type LocationUpdate,
   type PresenceBroadcast,
 } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { rowsOf } from '../../platform/db.js';
 import { createFlusher } from '../../platform/flusher.js';
 import { Conflict, NotFound, TooManyRequests, ValidationFailed } from '../../platform/errors.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { PRESENCE_TTL_SECONDS } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { rowsOf } from '../../platform/db.js';
 import { scheduleEvery } from '../../platform/schedule.js';
 import { createLiveIndex, type LiveIndex } from '../../platform/live-index.js';

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { walkReports } from '@walkydoggy/shared/db';
 import { WALK_EVENT_KINDS, type WalkEventKind, type WalkReport } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Executor, Tx } from '../../platform/db.js';
 import { NotFound } from '../../platform/errors.js';
 import { completionPhotosOf, contactsOf, findBooking, petsOf, type BookingRow } from '../bookings/bookings.queries.js';

@@ -1,5 +1,5 @@
 import { LOCATION_CLOCK_SKEW_MS, type TrackBatch, type TrackBatchResult, type TrackingView, type WalkEvent, type WalkEventInput } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { Conflict, ValidationFailed } from '../../platform/errors.js';
 import { contactsOf, petsOf } from '../bookings/bookings.queries.js';
 import { walkBooking, workerBooking, type Viewer } from './track.access.js';

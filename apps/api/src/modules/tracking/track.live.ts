@@ -1,5 +1,5 @@
 import type { Eta, LocationUpdate } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { etaOf, ETA_WINDOW_MS } from './eta.js';
 import { isJump, type RawPoint } from './track.js';
 import { sql } from 'drizzle-orm';

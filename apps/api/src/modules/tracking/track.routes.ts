@@ -11,7 +11,7 @@ import {
   walkEventSchema,
   walkReportSchema,
 } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { Conflict } from '../../platform/errors.js';
 import { parsePayload } from '../../platform/realtime.js';
 import { readReport } from './report.js';

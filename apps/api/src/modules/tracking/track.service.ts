@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Eta, LocationUpdate } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { createLiveRecorder } from './track.live.js';
 import { workerOfBooking } from './track.queries.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Tracks } from './track.service.js';
 import { registerPresenceSweep } from './presence.sweep.js';
 import { registerReportJob } from './report.job.js';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { presenceRoutes } from './presence.routes.js';
 import { trackRoutes } from './track.routes.js';
 import type { Tracks } from './track.service.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { deleteMeBodySchema, messageEnvelope, okEnvelope, updateMeBodySchema, userSchema } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { requestMeta } from '../auth/auth.routes.js';
 import { REFRESH_COOKIE } from '../auth/auth.sessions.js';
 import { createUsersService } from './users.service.js';

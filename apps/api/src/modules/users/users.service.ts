@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
 import { auditLog, emailTokens, recoveryCodes, refreshTokens, users } from '@walkydoggy/shared/db';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { audit, type RequestMeta } from '../../platform/audit.js';
 import { Conflict, NotFound, ValidationFailed } from '../../platform/errors.js';
 import { toUserView } from './users.view.js';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { users } from '@walkydoggy/shared/db';
 import { passwordProblem, WORKER_INVITATION_DAYS, type AcceptWorkerInvitationBody, type FieldError } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import { audit, type RequestMeta } from '../../platform/audit.js';
 import type { Executor } from '../../platform/db.js';

@@ -16,7 +16,7 @@ import {
   workerInvitationTokenParamsSchema,
   workerSchema,
 } from '@walkydoggy/shared';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { requestMeta } from '../auth/auth.routes.js';
 import { createSessions, REFRESH_COOKIE, REFRESH_TOKEN_MS } from '../auth/auth.sessions.js';
 import { optionalAuth, viewerOf } from '../businesses/business-access.js';

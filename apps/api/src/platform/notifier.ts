@@ -12,10 +12,10 @@ import {
   type NotificationType,
   type OptionalChannel,
 } from '@walkydoggy/shared';
-import type { Executor } from '../../platform/db.js';
-import type { Queue } from '../../platform/queue.js';
-import type { Clock } from '../../platform/clock.js';
-import type { Config } from '../../platform/config.js';
+import type { Executor } from './db.js';
+import type { Queue } from './queue.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
 
 export type NotifyInput = {
   userId: string;

@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import type { Transporter } from 'nodemailer';
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db.js';
+import { createQueue, type Queue } from './queue.js';
+import { createMailer } from './mail.js';
+import { systemClock, type Clock } from './clock.js';
+import { createSettings } from './settings.js';
+import { createPasswordHasher } from './passwords.js';
+import { createSecretBox } from './tokens.js';
+import { createAuthGuard } from './auth-guard.js';
+import { createRedis } from './redis.js';
+import { createRealtime } from './realtime.js';
+import { createSms } from './sms.js';
+import { createPush } from './push.js';
+import { createNotifier } from './notifier.js';
+import { createStorage } from './storage.js';
+import { createPaymentProvider } from './payments/index.js';
+
+export type AppDeps = {
+  /** An open database to use instead of opening one from the configuration (tests). */
+  database?: Database;
+  /** Replaces the mail transport (tests capture mail this way). */
+  mailTransport?: Transporter;
+  clock?: Clock;
+  redis?: Redis | null;
+};
+
+/** Everything a module may depend on; each module picks what it needs. */
+export type Platform = Awaited<ReturnType<typeof createPlatform>>;
+
+export async function createPlatform(app: FastifyInstance, config: Config, deps: AppDeps) {
+  const database = deps.database ?? (await openDatabase(config));
+  const ownsDatabase = !deps.database;
+  // The embedded database migrates itself; production runs `npm run db:migrate` once per release.
+  if (database.kind === 'pglite' && ownsDatabase) await database.migrate();
+  const clock = deps.clock ?? systemClock;
+  const redis = deps.redis !== undefined ? deps.redis : createRedis(config.redisUrl);
+  const queue: Queue = createQueue(database, app.log, { expireSeconds: config.jobs.expireSeconds });
+  const mailer = createMailer(config, app.log, deps.mailTransport);
+  const settings = createSettings(database.db, clock);
+  const guard = createAuthGuard(app, { db: database.db, settings });
+  const realtime = createRealtime(app, { config, db: database.db, redis });
+  return {
+    realtime,
+    sms: createSms(config, app.log),
+    push: createPush(config, app.log),
+    notifier: createNotifier({ queue, clock, config }),
+    config,
+    database,
+    ownsDatabase,
+    db: database.db,
+    clock,
+    redis,
+    ownsRedis: deps.redis === undefined && redis !== null,
+    queue,
+    mailer,
+    settings,
+    guard,
+    passwords: createPasswordHasher(config.passwordHashing),
+    storage: createStorage(config),
+    secretBox: createSecretBox(config.jwtSecret),
+    payments: createPaymentProvider(config),
+  };
+}
