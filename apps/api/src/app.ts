@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { serializerCompiler, validatorCompiler, jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler } from './platform/validation.js';
 import fastifyCookie from '@fastify/cookie';
 import fastifyJwt from '@fastify/jwt';
 import fastifyHelmet from '@fastify/helmet';
@@ -20,7 +21,7 @@ import { registerNotificationJobs } from './modules/notifications/notifications.
 import { createTracks } from './modules/tracking/track.service.js';
 import { trackingModule } from './modules/tracking/tracking.routes.js';
 import { registerTrackingJobs } from './modules/tracking/tracking.jobs.js';
-import { registerErrorHandling, envelope } from './platform/http-errors.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling, envelope } from './platform/http-errors.js';
 import { TooManyRequests } from './platform/errors.js';
 import { registerMetrics } from './platform/metrics.js';
 import { healthModule } from './modules/health/health.routes.js';
@@ -68,6 +69,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       return typeof incoming === 'string' && /^[\w.:-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -128,7 +131,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
-  registerMetrics(app);
+  registerMetrics(app, config);
 
   await app.register(healthModule(platform));
   await app.register(authModule(platform), { prefix: '/v1' });

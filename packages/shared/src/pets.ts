@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDateSchema } from './input.js';
 import { emailSchema, phoneSchema } from './auth.js';
 import { mediaSchema } from './media.js';
 
@@ -23,7 +24,7 @@ const subText = (max: number) =>
     .union([z.string().trim().max(max, `At most ${max} characters.`), z.null()])
     .optional()
     .transform((v) => v ?? '');
-const isoDate = z.iso.date({ message: 'Use the format YYYY-MM-DD.' });
+const isoDate = calendarDateSchema;
 
 export const emergencyContactSchema = z.object({
   name: z.string().trim().min(1, 'Name is required.').max(120),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instantSchema } from './input.js';
 
 /*
  * Live walks: worker presence and location updates, a booking's track, walk events, the ETA and the
@@ -29,7 +30,7 @@ export const locationPointSchema = z.object({
   lat: latSchema,
   /** Radius of 68 % confidence, metres (the browser's `coords.accuracy`). */
   accuracyM: z.number().min(0).max(10_000),
-  recordedAt: z.iso.datetime({ offset: true }),
+  recordedAt: instantSchema,
   speedMps: z.number().min(0).max(200).nullable().optional(),
   heading: z.number().min(0).max(360).nullable().optional(),
 });
@@ -72,7 +73,7 @@ export type WalkEventKind = (typeof WALK_EVENT_KINDS)[number];
 export const walkEventInputSchema = z
   .object({
     kind: z.enum(WALK_EVENT_KINDS),
-    at: z.iso.datetime({ offset: true }),
+    at: instantSchema,
     lng: lngSchema.optional(),
     lat: latSchema.optional(),
     note: z.string().trim().min(1).max(2000).optional(),

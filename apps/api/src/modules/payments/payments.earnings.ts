@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { bookings, payments, services } from '@walkydoggy/shared/db';
-import type { Earnings, EarningsQuery } from '@walkydoggy/shared';
+import { MAX_EARNINGS_DAYS, type Earnings, type EarningsQuery } from '@walkydoggy/shared';
 import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import { ValidationFailed } from '../../platform/errors.js';
@@ -9,7 +9,6 @@ import { PAID_STATUSES } from './payments.queries.js';
 import type { createPayoutsService } from './payments.payouts.js';
 
 export const DEFAULT_EARNINGS_DAYS = 30;
-export const MAX_EARNINGS_DAYS = 366;
 
 /**
  * What a business earned from the payments taken in a period (by `paidAt`, dates in its time zone,
@@ -24,7 +23,7 @@ export function createEarningsService(p: Pick<Platform, 'db' | 'clock'>, payouts
     const today = DateTime.fromJSDate(p.clock.now(), { zone }).startOf('day');
     const to = query.to ? DateTime.fromISO(query.to, { zone }) : today;
     const from = query.from ? DateTime.fromISO(query.from, { zone }) : to.minus({ days: DEFAULT_EARNINGS_DAYS - 1 });
-    if (to.diff(from, 'days').days >= MAX_EARNINGS_DAYS) throw ValidationFailed.field('querystring.from', `At most ${MAX_EARNINGS_DAYS} days at a time.`);
+    if (to.diff(from, 'days').days >= MAX_EARNINGS_DAYS) throw ValidationFailed.field('querystring.from', `Ask for at most ${MAX_EARNINGS_DAYS} days at once.`);
 
     const rows = await p.db
       .select({
