@@ -20,8 +20,8 @@ export function databaseErrorToHttp(err: unknown): AppError | null {
   const message = messageOf(err);
   switch (state) {
     case '23503':
-      // "update or delete … is still referenced" vs "insert or update … violates": in use vs pointing nowhere.
-      return /still referenced/.test(message)
+      // "update or delete on table … violates" (a row still referenced) vs "insert or update on table …" (pointing nowhere).
+      return /^update or delete on table/.test(message)
         ? new Conflict('This is still in use by other records.')
         : new Unprocessable('Something this request refers to does not exist.');
     case '23505':
@@ -47,7 +47,7 @@ export function databaseErrorToHttp(err: unknown): AppError | null {
 
 function messageOf(err: unknown): string {
   for (let e = err as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++)
-    if (typeof e.message === 'string' && /violates|referenced/.test(e.message)) return e.message;
+    if (typeof e.message === 'string' && /violates/.test(e.message)) return e.message;
   return String((err as { message?: unknown })?.message ?? '');
 }
 
