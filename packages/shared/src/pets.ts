@@ -55,6 +55,8 @@ const petFields = {
   species: z.enum(SPECIES),
   breed: optionalText(80),
   birthDate: z.union([isoDate, z.null()]).optional(),
+  /** With a birth date: the owner is not sure of it (shown as "about"). An age always gives an estimated date. */
+  birthDateEstimated: z.boolean().optional(),
   /** Instead of a birth date: the date is then estimated from today. */
   ageYears: z.union([z.number().min(0).max(40), z.null()]).optional(),
   weightKg: z.union([z.number().positive('Must be more than 0.').max(150), z.null()]).optional(),

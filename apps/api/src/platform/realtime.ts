@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { businesses, users, workers } from '@walkydoggy/shared/db';
 import {
+  inputProblem,
   REALTIME_NAMESPACE,
   REALTIME_PATH,
   rooms,
@@ -71,6 +72,10 @@ export function errorAck(err: unknown): ErrorEnvelope {
 
 /** Parses a socket payload with a Zod schema; invalid input is a ValidationFailed with `payload.*` paths, as HTTP's `body.*`. */
 export function parsePayload<T extends z.ZodType>(schema: T, payload: unknown): z.infer<T> {
+  // The rules every HTTP input obeys (platform/validation.ts) hold for socket payloads too.
+  const problem = inputProblem(payload);
+  if (problem)
+    throw new ValidationFailed('Some fields are not valid.', [{ path: ['payload', ...problem.path].join('.'), message: problem.message, code: problem.code }]);
   const result = schema.safeParse(payload);
   if (result.success) return result.data;
   throw new ValidationFailed(
