@@ -107,6 +107,8 @@ export const intentResponseSchema = z.object({
 });
 export type IntentResponse = z.infer<typeof intentResponseSchema>;
 
+/** Earnings list the newest payouts of the period, at most this many; the totals cover all of them. */
+export const EARNINGS_PAYOUTS_LISTED = 200;
 export const earningsSchema = z.object({
   currency: z.string(),
   grossMinor: minor,
@@ -114,6 +116,8 @@ export const earningsSchema = z.object({
   refundsMinor: minor,
   tipsMinor: minor,
   netMinor: minor,
+  /** Payments in the period (in `currency`); `payouts` lists the newest EARNINGS_PAYOUTS_LISTED of them. */
+  payoutCount: z.number().int(),
   payouts: z.array(
     z.object({
       paymentId: z.string(),
