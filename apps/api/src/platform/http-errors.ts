@@ -5,6 +5,7 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import type { ErrorCode, ErrorEnvelope, FieldError } from '@walkydoggy/shared';
 import { AppError } from './errors.js';
 import { databaseErrorToHttp } from './db-errors.js';
+import { redisErrorToHttp } from './redis.js';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'BAD_REQUEST',
@@ -70,8 +71,8 @@ function sendAppError(reply: FastifyReply, error: AppError) {
 /**
  * One place that turns every error into the response envelope; 5xx details stay in the log. It also
  * answers what fails before a route's handler: the router (`frameworkErrors`: an over-long or
- * malformed address), the body parsers, the size limits, and a database error the route did not
- * expect (db-errors.ts).
+ * malformed address), the body parsers, the size limits, a database error the route did not expect
+ * (db-errors.ts) and a Redis failure it did not handle (redis.ts).
  */
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -89,6 +90,9 @@ export function registerErrorHandling(app: FastifyInstance) {
       request.log[fromDatabase.statusCode >= 500 ? 'error' : 'warn']({ err: error }, 'database refused the request');
       return sendAppError(reply, fromDatabase);
     }
+    // Redis is optional: a use of it without a fallback of its own costs a retry, not an internal error.
+    const fromRedis = redisErrorToHttp(error);
+    if (fromRedis) return sendAppError(reply, fromRedis);
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return reply.status(status).send(envelope(STATUS_CODES[status] ?? 'BAD_REQUEST', frameworkMessage(error)));
     request.log.error({ err: error }, 'unhandled error');

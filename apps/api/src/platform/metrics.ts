@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from './config.js';
+import type { RedisLink } from './redis.js';
 import { NotFound, Unauthorized } from './errors.js';
 
 /** The timer's period: a stall is the time it fired late. */
@@ -33,14 +34,29 @@ function watchStalls(registry: Registry) {
   return () => clearInterval(timer);
 }
 
+/** Redis health (platform/redis.ts): up or not, and how many commands failed (each fell back or answered 503). */
+function watchRedis(registry: Registry, redis: RedisLink) {
+  new Gauge({
+    name: 'redis_up',
+    help: '1 while every Redis connection of this instance is ready; 0 while it runs on its fallbacks',
+    registers: [registry],
+    collect() {
+      this.set(redis.isUp() ? 1 : 0);
+    },
+  });
+  const failures = new Counter({ name: 'redis_command_failures_total', help: 'Redis commands that failed (each one fell back or answered 503)', registers: [registry] });
+  redis.onCommandFailure(() => failures.inc());
+}
+
 /**
- * Prometheus metrics at /metrics: request counts and latency per route, event-loop stalls, process
- * metrics. With METRICS_TOKEN set the endpoint needs `Authorization: Bearer <token>`; in production
+ * Prometheus metrics at /metrics: request counts and latency per route, event-loop stalls, Redis
+ * health (with REDIS_URL), process metrics. With METRICS_TOKEN set the endpoint needs `Authorization: Bearer <token>`; in production
  * it is off (404) unless a token is set, so the public port never shows it to anyone.
  */
-export function registerMetrics(app: FastifyInstance, config: Pick<Config, 'env' | 'metricsToken'>) {
+export function registerMetrics(app: FastifyInstance, config: Pick<Config, 'env' | 'metricsToken'>, deps: { redis: RedisLink | null }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  if (deps.redis) watchRedis(registry, deps.redis);
   const stopWatching = watchStalls(registry);
   app.addHook('onClose', async () => stopWatching());
   const requests = new Counter({
