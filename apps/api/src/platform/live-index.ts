@@ -139,7 +139,11 @@ export function redisLiveIndex(redis: Redis): RedisLiveIndex {
  * is up). Until then, and whenever that fails, the read is answered from PostGIS. Entries of workers
  * unknown to `worker_presence` are left alone: the sweep prunes what is stale.
  */
-export function resilientLiveIndex(redisIndex: RedisLiveIndex, postgis: LiveIndex, deps: { db: Db; redis: Pick<RedisLink, 'isUp' | 'onChange'>; log: Logger }): LiveIndex {
+export function resilientLiveIndex(
+  redisIndex: RedisLiveIndex,
+  postgis: LiveIndex,
+  deps: { db: Db; redis: Pick<RedisLink, 'isUp' | 'onChange'>; log: Logger },
+): LiveIndex {
   const link = deps.redis;
   let inStep = false;
   /** Bumped by every event that may put Redis out of step; a sync that started before one does not count. */

@@ -44,7 +44,11 @@ function watchRedis(registry: Registry, redis: RedisLink) {
       this.set(redis.isUp() ? 1 : 0);
     },
   });
-  const failures = new Counter({ name: 'redis_command_failures_total', help: 'Redis commands that failed (each one fell back or answered 503)', registers: [registry] });
+  const failures = new Counter({
+    name: 'redis_command_failures_total',
+    help: 'Redis commands that failed (each one fell back or answered 503)',
+    registers: [registry],
+  });
   redis.onCommandFailure(() => failures.inc());
 }
 

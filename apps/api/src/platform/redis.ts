@@ -186,7 +186,16 @@ export function createRedisLink(client: Redis, opts: { log: Logger; owned: boole
       closing = true;
       const ours = [...clients.keys()].filter((c) => c !== client || opts.owned);
       // QUIT needs a connection; without one (Redis away) there is nothing to say goodbye to.
-      await Promise.all(ours.map((c) => (c.status === 'ready' ? c.quit().then(() => {}, () => c.disconnect()) : c.disconnect())));
+      await Promise.all(
+        ours.map((c) =>
+          c.status === 'ready'
+            ? c.quit().then(
+                () => {},
+                () => c.disconnect(),
+              )
+            : c.disconnect(),
+        ),
+      );
     },
   };
 }
