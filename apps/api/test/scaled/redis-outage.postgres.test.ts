@@ -167,7 +167,9 @@ describe.runIf(runs)('two API processes through a Redis outage', () => {
         await nextSecond();
         if (recovered) break;
         const s = ++seq;
-        await ask(workerOnA, 'location:update', { lng: 13.3815 + s * 1e-5, lat: 52.5312, accuracyM: 6, recordedAt: new Date().toISOString(), seq: s }).catch(() => null);
+        await ask(workerOnA, 'location:update', { lng: 13.3815 + s * 1e-5, lat: 52.5312, accuracyM: 6, recordedAt: new Date().toISOString(), seq: s }).catch(
+          () => null,
+        );
       }
     })();
     try {

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Marketplace } from '../support/marketplace.js';
 import { ask, closeAll, connect, next } from './sockets.js';
-import { ok, request, requestBooking, scaledWorld, startInstance, stopInstance, walkInProgress, type Instance } from './instances.js';
+import { request, requestBooking, scaledWorld, startInstance, stopInstance, walkInProgress, type Instance } from './instances.js';
 
 /**
  * Scaled mode, end to end: two real API processes on two ports, one PostgreSQL database and one
@@ -21,7 +21,8 @@ describe.runIf(redisUrl)('two API processes, one database, one Redis', () => {
   beforeAll(async () => {
     world = await scaledWorld();
     m = world.m;
-    const start = (jobWorkers: boolean) => startInstance({ dbUrl: world.dbUrl, redisUrl: redisUrl!, jobWorkers, env: { RATE_LIMIT_MAX: String(RATE_LIMIT_MAX) } });
+    const start = (jobWorkers: boolean) =>
+      startInstance({ dbUrl: world.dbUrl, redisUrl: redisUrl!, jobWorkers, env: { RATE_LIMIT_MAX: String(RATE_LIMIT_MAX) } });
     [a, b] = await Promise.all([start(true), start(false)]);
   }, 180_000);
 

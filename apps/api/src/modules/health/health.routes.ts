@@ -43,15 +43,13 @@ export function healthModule(p: Pick<Platform, 'database' | 'redis'>): FastifyPl
           await p.database.db.execute(sql`select 1`);
           const pending = await p.database.pendingMigrations();
           if (pending > 0)
-            return reply
-              .status(503)
-              .send({
-                status: 'unavailable',
-                database: p.database.kind,
-                pendingMigrations: pending,
-                ...redis,
-                reasons: [`${pending} migrations pending`, ...reasons],
-              });
+            return reply.status(503).send({
+              status: 'unavailable',
+              database: p.database.kind,
+              pendingMigrations: pending,
+              ...redis,
+              reasons: [`${pending} migrations pending`, ...reasons],
+            });
           if (redisProblem) return { status: 'degraded' as const, database: p.database.kind, pendingMigrations: 0, ...redis, reasons };
           return { status: 'ok' as const, database: p.database.kind, pendingMigrations: 0, ...redis };
         } catch (err) {
