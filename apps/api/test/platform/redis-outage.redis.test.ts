@@ -150,6 +150,38 @@ describe('while Redis is away', () => {
   });
 });
 
+describe('an instance whose Redis is away', () => {
+  it('starts and serves without it, uses it once it comes, and closes without waiting for it', async () => {
+    const own = await redisProxy(url);
+    await own.cut();
+    const client = createRedis(own.url)!;
+    const c = await createTestApp({ env: { REDIS_URL: own.url }, redis: client, sameDatabaseAs: a });
+    try {
+      const ready = await c.app.inject('/readyz');
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json()).toMatchObject({ status: 'degraded', redis: 'down' });
+      const user = await c.newUser();
+      expect((await c.app.inject({ url: '/v1/users/me', headers: c.bearer(user.accessToken) })).statusCode).toBe(200);
+
+      await own.restore();
+      await until(() => up(c), 'the instance to connect');
+      expect((await c.app.inject('/readyz')).json()).toMatchObject({ status: 'ok', redis: 'up' });
+      const remoteAddress = address();
+      expect((await c.app.inject({ method: 'POST', url: '/v1/auth/forgot-password', remoteAddress, payload: { email: 'late@example.com' } })).statusCode).toBe(
+        202,
+      );
+      expect(await direct.get(`wd-rl:POST/v1/auth/forgot-password-${remoteAddress}`)).toBe('1');
+
+      await own.cut();
+      await until(() => !up(c), 'the instance to notice');
+    } finally {
+      await c.close();
+      await client.quit().catch(() => client.disconnect());
+      await own.close();
+    }
+  });
+});
+
 describe('the Redis link', () => {
   it('logs an outage once and the return once, however many commands fail meanwhile, and fails them at once', async () => {
     const warnings: string[] = [];
