@@ -17,8 +17,8 @@ import { ServiceUnavailable } from './errors.js';
 
 /** The longest wait between two reconnection attempts. */
 export const RECONNECT_MAX_MS = 1_000;
-/** A command not answered in this time fails (a Redis that hangs rather than closes). */
-export const COMMAND_TIMEOUT_MS = 1_000;
+/** A command not answered in this time fails (a Redis that hangs rather than closes; long enough that a busy event loop is not mistaken for one). */
+export const COMMAND_TIMEOUT_MS = 2_000;
 
 const retryStrategy = (attempt: number) => Math.min(50 * 2 ** attempt, RECONNECT_MAX_MS);
 
