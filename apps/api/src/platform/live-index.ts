@@ -132,11 +132,11 @@ export function redisLiveIndex(redis: Redis): RedisLiveIndex {
 
 /**
  * Redis while it is up and in step, PostGIS otherwise; never an error from Redis. Writes go to Redis
- * whenever it is up (a failed one is dropped: the PostGIS copy has it). Reads use Redis only once it
- * holds what `worker_presence` holds: after a start, an outage or a failed write, the first read
- * loads it from `worker_presence` (online workers with a position), so entries of workers who went
- * offline meanwhile are gone and those who came online or moved are there (it starts as soon as Redis
- * is up). Until then, and whenever that fails, the read is answered from PostGIS. Entries of workers
+ * whenever it is up (a failed one is dropped: the PostGIS copy has it). Redis misses what happens
+ * while it is away (or when a write fails), so it answers reads only after being loaded from
+ * `worker_presence` again: online workers with their latest position and seen time in, workers who
+ * went offline out. The load starts as soon as Redis is up (after a failed write: at the next read),
+ * reads wait for it, and until it has succeeded they are answered from PostGIS. Entries of workers
  * unknown to `worker_presence` are left alone: the sweep prunes what is stale.
  */
 export function resilientLiveIndex(
@@ -189,10 +189,7 @@ export function resilientLiveIndex(
   }
 
   const write = async (what: string, op: () => Promise<void>) => {
-    if (!link.isUp()) {
-      inStep = false;
-      return;
-    }
+    if (!link.isUp()) return;
     try {
       await op();
     } catch (err) {
