@@ -49,11 +49,20 @@ type RegisterInput = Partial<{ email: string; password: string; firstName: strin
 
 /** Builds the app exactly as production does, on this file's database, with captured mail and a movable clock. */
 export async function createTestApp(
-  opts: { env?: Record<string, string>; redis?: Redis | null; routes?: (app: FastifyInstance) => void; sameDatabaseAs?: { database: Database } } = {},
+  opts: {
+    env?: Record<string, string>;
+    redis?: Redis | null;
+    routes?: (app: FastifyInstance) => void;
+    sameDatabaseAs?: { database: Database };
+    /** PostgreSQL pool size of this file's database (default 5). */
+    poolMax?: number;
+  } = {},
 ) {
   // A second app on the same database (another API instance, another configuration) must not
   // empty the tables under the first one.
-  const { database, release } = opts.sameDatabaseAs ? { database: opts.sameDatabaseAs.database, release: async () => {} } : await testDatabase();
+  const { database, release } = opts.sameDatabaseAs
+    ? { database: opts.sameDatabaseAs.database, release: async () => {} }
+    : await testDatabase({ ...(opts.poolMax ? { poolMax: opts.poolMax } : {}) });
   const outbox: CapturedMail[] = [];
   const clock = manualClock();
   const app = await buildApp(testConfig(opts.env), { database, mailTransport: captureTransport(outbox), clock, redis: opts.redis ?? null });

@@ -11,9 +11,10 @@ let workerPglite: Promise<PGlite> | null = null;
 
 /**
  * A database for one test file, with empty tables. PGlite: one instance per worker, restored from
- * the template dump once and truncated for each file. PostgreSQL: a fresh clone of the template.
+ * the template dump once and truncated for each file. PostgreSQL: a fresh clone of the template, on a
+ * pool of `poolMax` connections (races that must look like production ask for production's 10).
  */
-export async function testDatabase(): Promise<{ database: Database; release(): Promise<void> }> {
+export async function testDatabase(opts: { poolMax?: number } = {}): Promise<{ database: Database; release(): Promise<void> }> {
   const provided = inject('database');
   if (provided.kind === 'pglite') {
     workerPglite ??= openPglite(undefined, new Blob([fs.readFileSync(provided.dump)]));
@@ -34,7 +35,7 @@ export async function testDatabase(): Promise<{ database: Database; release(): P
       await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
     }
   }
-  const database = postgresDatabase(withDatabase(provided.adminUrl, name), 5);
+  const database = postgresDatabase(withDatabase(provided.adminUrl, name), opts.poolMax ?? 5);
   return {
     database,
     async release() {

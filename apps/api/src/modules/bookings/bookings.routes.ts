@@ -16,6 +16,7 @@ import {
 import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import { idempotencyKeyOf, idempotent } from '../../platform/idempotency.js';
+import { retryTransient } from '../../platform/db.js';
 import { createBookings, type BookingsDeps } from './bookings.js';
 import { registerExpiry } from './bookings.expiry.js';
 import { registerReminders } from './bookings.reminders.js';
@@ -112,10 +113,12 @@ export function bookingsModule(p: Deps): FastifyPluginAsyncZod {
       async (request) => {
         const { actor } = request;
         const data = await slotConflictsAs409(() =>
-          p.db.transaction(async (tx) => {
-            await m.bookings.updateOn(tx, actor, request.params.id, request.body);
-            return m.reads.get(tx, actor, request.params.id);
-          }),
+          retryTransient(() =>
+            p.db.transaction(async (tx) => {
+              await m.bookings.updateOn(tx, actor, request.params.id, request.body);
+              return m.reads.get(tx, actor, request.params.id);
+            }),
+          ),
         );
         return { success: true as const, data };
       },

@@ -19,6 +19,7 @@ import type { Clock } from '../../platform/clock.js';
 import { firstInstantAt, localDateOf, MINUTE_MS, wallAt, wallOfDate, zoneOf } from '../availability/local-time.js';
 import { findBookable, pointOf } from './bookings.bookable.js';
 import { checkLocation, checkPets, planTimes } from './bookings.checks.js';
+import { lockWorkerTime } from './bookings.locks.js';
 import * as q from './bookings.queries.js';
 import { sqlStateOf } from '../../platform/db.js';
 import type { BookingService } from './bookings.service.js';
@@ -72,6 +73,8 @@ function occurrences(exec: Executor, viewer: Viewer, seriesId: string) {
 
 export function createSeriesService(d: { clock: Clock; bookings: BookingService; transitions: Transitions }) {
   async function create(tx: Tx, actor: Viewer, body: CreateSeriesInput): Promise<{ series: Series; bookingIds: string[]; conflicts: SeriesConflict[] }> {
+    // Every occurrence is the same worker's (or the same candidates') time: locked once, for all of them.
+    await lockWorkerTime(tx, body);
     const bookable = await findBookable(tx, body.serviceId, { at: pointOf(body.location), pets: { userId: actor.id, ids: body.petIds } });
     if (!bookable) throw new NotFound('Service');
     if (bookingKindFor(bookable.service.type as ServiceType) !== 'slot')
@@ -107,7 +110,9 @@ export function createSeriesService(d: { clock: Clock; bookings: BookingService;
     for (const date of expandWeeklyRule(rule, firstDate)) {
       const startsAt = new Date(firstInstantAt(zone, wallOfDate(date) + minutes * MINUTE_MS)).toISOString();
       try {
-        bookingIds.push((await tx.transaction((sp) => d.bookings.createOn(sp, actor, { ...body, startsAt }, { seriesId: series!.id }))).id);
+        bookingIds.push(
+          (await tx.transaction((sp) => d.bookings.createOn(sp, actor, { ...body, startsAt }, { seriesId: series!.id, workersLocked: true }))).id,
+        );
       } catch (err) {
         const reason = conflictReason(err);
         if (reason === null) throw err;

@@ -21,13 +21,15 @@ import {
   type BookingInput,
 } from './bookings.checks.js';
 import { findBookable, pointOf, type Bookable } from './bookings.bookable.js';
+import { lockWorkerTime } from './bookings.locks.js';
 import type { BookingMails } from './bookings.mails.js';
 import * as q from './bookings.queries.js';
 
 /*
- * Making and changing a booking. Every check and write runs on one transaction: the availability
- * read, the capacity lock and the insert see the same database, and the worker-overlap exclusion
- * constraint is the final word when two requests pass the checks at once.
+ * Making and changing a booking. Every check and write runs on one transaction, after the locks of
+ * bookings.locks.ts: requests for the same worker's time take turns, so each one's availability read
+ * sees the bookings committed before it, and the worker-overlap exclusion constraint stays the final
+ * word without two uncommitted rivals waiting on each other.
  */
 
 export type BookingServiceDeps = Pick<Platform, 'clock'> & { payments: BookingPayments; availability: AvailabilityPort; mails: BookingMails };
@@ -83,8 +85,15 @@ export function createBookingService(d: BookingServiceDeps) {
    * request mails. Returns the booking as stored with what its view needs, all of it known from the
    * checks and the insert, so that nothing is read back.
    */
-  async function createOn(tx: Tx, actor: Pick<Actor, 'id'>, input: BookingInput, opts: { seriesId?: string } = {}): Promise<CreatedBooking> {
+  async function createOn(
+    tx: Tx,
+    actor: Pick<Actor, 'id'>,
+    input: BookingInput,
+    opts: { seriesId?: string; workersLocked?: boolean } = {},
+  ): Promise<CreatedBooking> {
     const now = d.clock.now();
+    // A time (not dates) is asked for: the worker locks come before every read (bookings.locks.ts).
+    if (input.startsAt !== undefined && !opts.workersLocked) await lockWorkerTime(tx, input);
     const bookable = await findBookable(tx, input.serviceId, {
       at: pointOf(input.location),
       pets: { userId: actor.id, ids: input.petIds },
@@ -169,6 +178,8 @@ export function createBookingService(d: BookingServiceDeps) {
   async function reschedule(tx: Tx, actor: Pick<Actor, 'id'>, row: q.BookingRow, body: UpdateBookingInput) {
     const now = d.clock.now();
     const input = await merged(tx, row, body);
+    // The booking's row is locked already (`updateOn`); the worker locks come next, before the reads.
+    if (input.startsAt !== undefined) await lockWorkerTime(tx, input);
     const bookable = await findBookable(tx, row.serviceId, { at: pointOf(input.location), pets: { userId: actor.id, ids: input.petIds } });
     if (!bookable) throw new Conflict('This service is no longer offered, so the booking cannot be changed: cancel it instead.');
     const petList = await checkPets(tx, actor.id, input.petIds, bookable);
@@ -215,6 +226,7 @@ export function createBookingService(d: BookingServiceDeps) {
   /** The business owner assigns (or reassigns) the worker; the exclusion constraint refuses a worker who is busy then. */
   async function assignWorker(tx: Tx, row: q.BookingRow, workerId: string) {
     if (!(await isActiveWorkerOf(tx, row.businessId, workerId))) throw ValidationFailed.field('body.workerId', 'Choose an active worker of your business.');
+    await lockWorkerTime(tx, { serviceId: row.serviceId, workerId });
     if (await q.workersBookedDuring(tx, [workerId], row.startsAt, row.blockedUntil, row.id))
       throw new Conflict('This worker has another booking at that time.');
     await q.updateBooking(tx, row.id, { workerId, updatedAt: d.clock.now() });
