@@ -31,7 +31,7 @@ function localDate(days: number): string {
 
 export async function seed(dbUrl: string): Promise<Seeded> {
   const { users, businesses, workers, services, pets } = await import('@walkydoggy/shared/db');
-  const { database, db, person } = await openSeedDatabase(dbUrl);
+  const { database, db, person, sessions } = await openSeedDatabase(dbUrl);
   const everyDay = (open: string, close: string) => [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, open, close }));
 
   const [boss] = await db.insert(users).values(person('business', 0)).returning({ id: users.id });
@@ -87,13 +87,18 @@ export async function seed(dbUrl: string): Promise<Seeded> {
     .insert(pets)
     .values(ownerRows.map((o, i) => ({ ownerId: o.id, name: `Dog ${i}`, species: 'dog' as const })))
     .returning({ id: pets.id, ownerId: pets.ownerId });
+  const sessionOf = await sessions(ownerRows.map((o) => o.id));
   await database.close();
   await analyze(dbUrl);
   return {
     businessId: business!.id,
     serviceId: service!.id,
     workerIds: workerRows.map((w) => w.id),
-    owners: ownerRows.map((o) => ({ id: o.id, petId: petRows.find((p) => p.ownerId === o.id)!.id, token: accessToken(o.id, 'pet_owner') })),
+    owners: ownerRows.map((o) => ({
+      id: o.id,
+      petId: petRows.find((p) => p.ownerId === o.id)!.id,
+      token: accessToken(o.id, 'pet_owner', sessionOf.get(o.id)!),
+    })),
     // The day after tomorrow: every slot is well past the "at least 60 minutes from now" rule.
     firstDate: localDate(2),
   };

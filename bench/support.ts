@@ -17,6 +17,8 @@ const self = fileURLToPath(import.meta.url);
 export const root = path.resolve(path.dirname(self), '..');
 /** The API child signs and checks tokens with this secret, so a benchmark can sign its own. */
 export const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+/** The access-token lifetime of the bench servers (ACCESS_TOKEN_SECONDS): seeded tokens outlast a whole run. */
+export const BENCH_TOKEN_SECONDS = 7200;
 export const CONNECTIONS = 50;
 
 export type Stats = { name: string; perSecond: number; p50: number; p99: number; note?: string };
@@ -172,6 +174,7 @@ async function serveChild(role: string) {
     RATE_LIMIT_MAX: '100000000',
     AUTH_RATE_LIMIT_MAX: '100000000',
     JWT_SECRET,
+    ACCESS_TOKEN_SECONDS: String(BENCH_TOKEN_SECONDS),
     SEED_DEMO: 'false',
     DATA_DIR: path.join(os.tmpdir(), 'wd-bench-api'),
     DATABASE_POOL_MAX: String(CONNECTIONS / 2),

@@ -17,7 +17,7 @@ const chunks = <T>(list: T[], size = 1000): T[][] => Array.from({ length: Math.c
 
 export async function seedTracking(dbUrl: string, workerCount: number, idleCount: number): Promise<TrackingWorld> {
   const { users, businesses, workers, services, pets, bookings, bookingPets, workerPresence } = await import('@walkydoggy/shared/db');
-  const { database, db, now, tag, person } = await openSeedDatabase(dbUrl);
+  const { database, db, now, tag, person, sessions } = await openSeedDatabase(dbUrl);
   const insertUsers = async (role: 'pet_owner' | 'business' | 'worker', count: number, from = 0) => {
     const ids: string[] = [];
     for (const part of chunks(Array.from({ length: count }, (_, i) => person(role, from + i))))
@@ -125,6 +125,7 @@ export async function seedTracking(dbUrl: string, workerCount: number, idleCount
       })),
     );
   const idle = await insertUsers('pet_owner', idleCount, workerCount);
+  const sessionOf = await sessions([...workerUsers, ...owners, ...idle]);
   await db.execute(sql`select 1`);
   await database.close();
   await analyze(dbUrl);
@@ -132,10 +133,10 @@ export async function seedTracking(dbUrl: string, workerCount: number, idleCount
     pairs: workerIds.map((workerId, i) => ({
       workerId,
       bookingId: bookingIds[i]!,
-      workerToken: accessToken(workerUsers[i]!, 'worker', 7200),
-      ownerToken: accessToken(owners[i]!, 'pet_owner', 7200),
+      workerToken: accessToken(workerUsers[i]!, 'worker', sessionOf.get(workerUsers[i]!)!),
+      ownerToken: accessToken(owners[i]!, 'pet_owner', sessionOf.get(owners[i]!)!),
       home: homes[i]!,
     })),
-    idleTokens: idle.map((id) => accessToken(id, 'pet_owner', 7200)),
+    idleTokens: idle.map((id) => accessToken(id, 'pet_owner', sessionOf.get(id)!)),
   };
 }

@@ -7,7 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { JWT_SECRET } from './support.js';
+import { BENCH_TOKEN_SECONDS, JWT_SECRET } from './support.js';
 
 let statements = 0;
 let trackInserts = 0;
@@ -32,6 +32,7 @@ const config = loadConfig({
   RATE_LIMIT_MAX: '100000000',
   AUTH_RATE_LIMIT_MAX: '100000000',
   JWT_SECRET,
+  ACCESS_TOKEN_SECONDS: String(BENCH_TOKEN_SECONDS),
   SEED_DEMO: 'false',
   DATA_DIR: path.join(os.tmpdir(), 'wd-bench-api'),
 });

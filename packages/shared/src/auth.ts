@@ -100,6 +100,10 @@ export const twoFactorEnableBodySchema = z.object({ code: totpCodeSchema });
 export const twoFactorDisableBodySchema = z.object({ password: passwordField, code: totpCodeSchema.optional(), recoveryCode: recoveryCodeSchema.optional() });
 export const recoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) });
 
-/** Access-token claims. `sv` is the session version: bumping it revokes every access token at once. */
-export const accessClaimsSchema = z.object({ sub: z.uuid(), role: z.enum(ROLES), ev: z.boolean(), sv: z.number().int() });
+/**
+ * Access-token claims. `sv` is the session version: bumping it revokes every access token of the user at
+ * once. `sid` is the session: the refresh-token family the token was issued with; revoking the family
+ * (sign-out, reuse of a refresh token, a password change) ends the token at once.
+ */
+export const accessClaimsSchema = z.object({ sub: z.uuid(), role: z.enum(ROLES), ev: z.boolean(), sv: z.number().int(), sid: z.uuid() });
 export type AccessClaims = z.infer<typeof accessClaimsSchema>;

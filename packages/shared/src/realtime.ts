@@ -42,8 +42,11 @@ export interface ServerToClientEvents {
   'booking:status': (payload: { bookingId: string; status: string; onTheWayAt?: string | null }) => void;
   /** A worker of the business went online/offline or moved, to the business room (managers). */
   'worker:presence': (payload: PresenceBroadcast) => void;
-  /** The access token expired: the socket has left its rooms until `auth:refresh`. */
-  'session:expired': (payload: { at: string }) => void;
+  /**
+   * The access token expired, or its session was ended (signed out, a refresh token reused, the password
+   * changed: `reason: 'ended'`): the socket has left its rooms until `auth:refresh` with a valid token.
+   */
+  'session:expired': (payload: { at: string; reason?: 'expired' | 'ended' }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { eq } from 'drizzle-orm';
-import { users } from '@walkydoggy/shared/db';
-import type { AccessClaims, Role } from '@walkydoggy/shared';
+import { eq, sql } from 'drizzle-orm';
+import { refreshTokens, users } from '@walkydoggy/shared/db';
+import { accessClaimsSchema, type AccessClaims, type Role } from '@walkydoggy/shared';
 import type { Db } from './db.js';
 import type { Settings } from './settings.js';
 import { Forbidden, NotFound, Unauthorized } from './errors.js';
@@ -19,41 +19,65 @@ declare module 'fastify' {
   }
 }
 
-export const ACCESS_TOKEN_SECONDS = 15 * 60;
-export type AccessToken = AccessClaims & { typ: 'access'; exp: number };
+export type AccessToken = AccessClaims & { typ: 'access'; iat: number; exp: number };
 
-/** The claims of a valid access token (signature, expiry, type), or the 401 the caller answers with. */
-export function verifyAccessToken(app: FastifyInstance, token: unknown): AccessToken {
+const invalid = () => new Unauthorized('Your session is not valid. Sign in again.', 'TOKEN_INVALID');
+
+/**
+ * The claims of a valid access token (signature, expiry, type, claims, lifetime), or the 401 the caller
+ * answers with. A token signed with the right secret is still refused when it lives longer than
+ * `maxLifetimeSeconds` (the configured lifetime) or does not say how long it lives: only a stolen or
+ * leaked secret makes such a token, and it must not buy a session that outlives every revocation.
+ */
+export function verifyAccessToken(app: FastifyInstance, token: unknown, maxLifetimeSeconds: number): AccessToken {
   if (typeof token !== 'string' || !token) throw new Unauthorized();
   let claims: AccessToken;
   try {
     claims = app.jwt.verify<AccessToken>(token);
   } catch (err) {
     if ((err as { code?: string }).code === 'FAST_JWT_EXPIRED') throw new Unauthorized('Your session has expired.', 'TOKEN_EXPIRED');
-    throw new Unauthorized('Your session is not valid. Sign in again.', 'TOKEN_INVALID');
+    throw invalid();
   }
-  if (claims.typ !== 'access') throw new Unauthorized('Your session is not valid. Sign in again.', 'TOKEN_INVALID');
+  if (claims.typ !== 'access' || !accessClaimsSchema.safeParse(claims).success) throw invalid();
+  if (!Number.isInteger(claims.iat) || !Number.isInteger(claims.exp) || claims.exp - claims.iat > maxLifetimeSeconds) throw invalid();
   return claims;
 }
 
-export function createAuthGuard(app: FastifyInstance, deps: { db: Db; settings: Settings }) {
+/**
+ * True while the token's session (its refresh-token family) has not been revoked: revoking marks every
+ * token of the family, and a live family always has unrevoked ones, so the probe of the family's index
+ * stops at its first row. Read in the same statement as the account.
+ */
+export const sessionIsLive = (sid: string) =>
+  sql<boolean>`exists (select 1 from ${refreshTokens} where ${refreshTokens.familyId} = ${sid} and ${refreshTokens.revokedAt} is null)`;
+
+export function createAuthGuard(app: FastifyInstance, deps: { db: Db; settings: Settings; accessTokenSeconds: number }) {
   function signAccessToken(claims: AccessClaims): string {
-    return app.jwt.sign({ ...claims, typ: 'access' } satisfies Omit<AccessToken, 'exp'>, { expiresIn: ACCESS_TOKEN_SECONDS });
+    return app.jwt.sign({ ...claims, typ: 'access' } satisfies Omit<AccessToken, 'iat' | 'exp'>, { expiresIn: deps.accessTokenSeconds });
   }
 
   function readClaims(request: FastifyRequest): AccessToken {
     const header = request.headers.authorization;
-    return verifyAccessToken(app, header?.startsWith('Bearer ') ? header.slice(7).trim() : null);
+    return verifyAccessToken(app, header?.startsWith('Bearer ') ? header.slice(7).trim() : null, deps.accessTokenSeconds);
   }
 
-  /** Verifies the access token and that the account still exists, is active and has not revoked its sessions. */
+  /** Verifies the access token and that the account still exists, is active and has revoked neither all its sessions nor this one. */
   const authenticate: preHandlerAsyncHookHandler = async (request) => {
     const claims = readClaims(request);
     const [user] = await deps.db
-      .select({ id: users.id, role: users.role, status: users.status, sv: users.sessionVersion, verified: users.emailVerifiedAt, totp: users.totpEnabledAt })
+      .select({
+        id: users.id,
+        role: users.role,
+        status: users.status,
+        sv: users.sessionVersion,
+        verified: users.emailVerifiedAt,
+        totp: users.totpEnabledAt,
+        live: sessionIsLive(claims.sid),
+      })
       .from(users)
       .where(eq(users.id, claims.sub));
-    if (!user || user.status !== 'active' || user.sv !== claims.sv) throw new Unauthorized('Your session has ended. Sign in again.', 'TOKEN_INVALID');
+    if (!user || user.status !== 'active' || user.sv !== claims.sv || !user.live)
+      throw new Unauthorized('Your session has ended. Sign in again.', 'TOKEN_INVALID');
     const settings = user.role === 'business' && !user.totp ? await deps.settings.get() : null;
     const actor: Actor = {
       id: user.id,

@@ -28,6 +28,7 @@ const envSchema = z.object({
   SMTP_URL: url(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().default('WalkyDoggy <no-reply@walkydoggy.local>'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ACCESS_TOKEN_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   CORS_ORIGINS: csv.optional(),
   TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -93,6 +94,8 @@ export type Config = {
   redisUrl: string | null;
   mail: { from: string; smtpUrl: string | null; outboxDir: string };
   jwtSecret: string;
+  /** Lifetime of an access token; a token that claims a longer one is refused even when its signature is right. */
+  accessTokenSeconds: number;
   corsOrigins: string[];
   trustProxy: boolean;
   logLevel: string;
@@ -164,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL ?? null,
     mail: { from: e.MAIL_FROM, smtpUrl: e.SMTP_URL ?? null, outboxDir: path.join(dataDir, 'outbox') },
     jwtSecret: e.JWT_SECRET ?? localSecret(dataDir),
+    accessTokenSeconds: e.ACCESS_TOKEN_SECONDS,
     corsOrigins: e.CORS_ORIGINS ?? [new URL(publicUrl).origin],
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,

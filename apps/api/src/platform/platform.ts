@@ -44,7 +44,7 @@ export async function createPlatform(app: FastifyInstance, config: Config, deps:
   const queue: Queue = createQueue(database, app.log, { expireSeconds: config.jobs.expireSeconds });
   const mailer = createMailer(config, app.log, deps.mailTransport);
   const settings = createSettings(database.db, clock);
-  const guard = createAuthGuard(app, { db: database.db, settings });
+  const guard = createAuthGuard(app, { db: database.db, settings, accessTokenSeconds: config.accessTokenSeconds });
   const realtime = createRealtime(app, { config, db: database.db, redis });
   return {
     realtime,

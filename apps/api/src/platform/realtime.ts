@@ -15,7 +15,7 @@ import {
   type Role,
   type ServerToClientEvents,
 } from '@walkydoggy/shared';
-import { verifyAccessToken, type AccessToken } from './auth-guard.js';
+import { sessionIsLive, verifyAccessToken, type AccessToken } from './auth-guard.js';
 import type { Config } from './config.js';
 import type { Db } from './db.js';
 import { AppError, Unauthorized, ValidationFailed } from './errors.js';
@@ -41,8 +41,11 @@ export type SocketUser = {
   /** The user's active worker record, for worker accounts. */
   worker: { id: string; businessId: string } | null;
 };
-/** `accountId` outlives `user`: after expiry only a token of the same account may sign the socket in again. */
-type SocketData = { user: SocketUser | null; accountId: string; expiresAt: number; expiryTimer: NodeJS.Timeout | null };
+/**
+ * `accountId` outlives `user`: after expiry only a token of the same account may sign the socket in again.
+ * `session` is the session (refresh-token family) of the token the socket signed in with.
+ */
+type SocketData = { user: SocketUser | null; accountId: string; session: string; expiresAt: number; expiryTimer: NodeJS.Timeout | null };
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type ServerEvents = Record<string, (...args: unknown[]) => void>;
 
@@ -54,6 +57,11 @@ export type Realtime = {
   toUser<E extends keyof ServerToClientEvents>(userId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
   toBooking<E extends keyof ServerToClientEvents>(bookingId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
   toBusiness<E extends keyof ServerToClientEvents>(businessId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
+  /**
+   * Signs out, on every instance, the sockets signed in with a token of these sessions (refresh-token
+   * families just revoked): they leave every room and are told `session:expired`, as on expiry.
+   */
+  endSessions(sessionIds: string[]): void;
   /** Empties a booking's room on every instance (the live view ends at completion). */
   closeBookingRoom(bookingId: string): void;
   /** Registers the handler of a client event for authenticated sockets. */
@@ -118,15 +126,16 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
     for (const listener of lostListeners) listener();
   });
 
-  const verify = (token: unknown) => verifyAccessToken(app, token);
+  const verify = (token: unknown) => verifyAccessToken(app, token, deps.config.accessTokenSeconds);
 
-  /** The account behind a token, as the HTTP guard checks it: exists, active, sessions not revoked. */
+  /** The account behind a token, as the HTTP guard checks it: exists, active, neither all its sessions nor this one revoked. */
   async function userOf(claims: AccessToken): Promise<SocketUser> {
     const [user] = await deps.db
-      .select({ id: users.id, role: users.role, status: users.status, sv: users.sessionVersion })
+      .select({ id: users.id, role: users.role, status: users.status, sv: users.sessionVersion, live: sessionIsLive(claims.sid) })
       .from(users)
       .where(eq(users.id, claims.sub));
-    if (!user || user.status !== 'active' || user.sv !== claims.sv) throw new Unauthorized('Your session has ended. Sign in again.', 'TOKEN_INVALID');
+    if (!user || user.status !== 'active' || user.sv !== claims.sv || !user.live)
+      throw new Unauthorized('Your session has ended. Sign in again.', 'TOKEN_INVALID');
     const owned = user.role === 'business' ? await deps.db.select({ id: businesses.id }).from(businesses).where(eq(businesses.ownerId, user.id)) : [];
     const [worker] =
       user.role === 'worker'
@@ -141,6 +150,7 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
   function signIn(socket: LiveSocket, user: SocketUser, claims: AccessToken) {
     socket.data.user = user;
     socket.data.accountId = user.id;
+    socket.data.session = claims.sid;
     socket.data.expiresAt = claims.exp * 1000;
     void socket.join([rooms.user(user.id), ...user.businessIds.map(rooms.business)]);
     if (socket.data.expiryTimer) clearTimeout(socket.data.expiryTimer);
@@ -149,13 +159,22 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
     socket.data.expiryTimer.unref();
   }
 
-  /** The token ran out: leave every room (no more notifications, locations) until `auth:refresh`. */
-  function expire(socket: LiveSocket) {
+  /** The token ran out or its session ended: leave every room (no more notifications, locations) until `auth:refresh`. */
+  function expire(socket: LiveSocket, reason: 'expired' | 'ended' = 'expired') {
     socket.data.user = null;
+    if (socket.data.expiryTimer) clearTimeout(socket.data.expiryTimer);
     socket.data.expiryTimer = null;
     for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
-    socket.emit('session:expired', { at: new Date().toISOString() });
+    socket.emit('session:expired', { at: new Date().toISOString(), reason });
   }
+
+  /** Signs out this instance's sockets of sessions just ended (by `endSessions` here or on another instance). */
+  const SESSIONS_ENDED = 'sessions:ended';
+  function endLocalSessions(sessionIds: unknown) {
+    const ended = new Set(sessionIds as string[]);
+    for (const socket of nsp.sockets.values()) if (socket.data.user && ended.has(socket.data.session)) expire(socket, 'ended');
+  }
+  serverListeners.set(SESSIONS_ENDED, [endLocalSessions]);
 
   nsp.use(async (socket, next) => {
     try {
@@ -228,6 +247,11 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
 
   return {
     toUser: (userId, event, ...args) => emit(rooms.user(userId), event, ...args),
+    endSessions(sessionIds) {
+      if (!sessionIds.length) return;
+      endLocalSessions(sessionIds);
+      if (deps.redis) nsp.serverSideEmit('wd:server', SESSIONS_ENDED, sessionIds);
+    },
     toBooking: (bookingId, event, ...args) => emit(rooms.booking(bookingId), event, ...args),
     toBusiness: (businessId, event, ...args) => emit(rooms.business(businessId), event, ...args),
     closeBookingRoom(bookingId) {

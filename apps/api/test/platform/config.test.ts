@@ -8,6 +8,7 @@ describe('loadConfig', () => {
     const config = loadConfig(base);
     expect(config).toMatchObject({ env: 'development', port: 3000, publicUrl: 'http://localhost:3000', redisUrl: null, database: { kind: 'pglite' } });
     expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(config.accessTokenSeconds).toBe(900);
     // The generated secret is kept, so sessions survive a restart.
     expect(loadConfig(base).jwtSecret).toBe(config.jwtSecret);
   });
@@ -31,6 +32,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres or postgresql URL/],
     [{ APP_ENV: 'staging' }, /APP_ENV/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET must be at least 32 characters/],
+    [{ ACCESS_TOKEN_SECONDS: '30' }, /ACCESS_TOKEN_SECONDS/],
     [{ APP_ENV: 'production' }, /JWT_SECRET is required/],
   ])('stops with one readable line for %o', (env, message) => {
     let error: unknown;

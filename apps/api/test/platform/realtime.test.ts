@@ -28,10 +28,11 @@ afterEach(() => closeAll());
 afterAll(() => t.close());
 
 const count = (unreadCount: number) => ({ unreadCount });
-/** An access token of `user` as the API signs one, but valid for `seconds` only. */
-async function shortToken(user: { id: string; role: string }, seconds: number) {
+/** An access token of `user` as the API signs one (same session), but valid for `seconds` only. */
+async function shortToken(user: { id: string; role: string; accessToken: string }, seconds: number) {
   const [row] = await t.db.select({ sv: users.sessionVersion }).from(users).where(eq(users.id, user.id));
-  return t.app.jwt.sign({ sub: user.id, role: user.role, ev: true, sv: row!.sv, typ: 'access' }, { expiresIn: seconds });
+  const { sid } = JSON.parse(Buffer.from(user.accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string };
+  return t.app.jwt.sign({ sub: user.id, role: user.role, ev: true, sv: row!.sv, sid, typ: 'access' }, { expiresIn: seconds });
 }
 
 /**

@@ -58,11 +58,14 @@ export async function revokeFamily(exec: Executor, familyId: string, now: Date) 
     .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
 }
 
-export async function revokeAllRefreshTokens(exec: Executor, userId: string, now: Date) {
-  await exec
+/** Revokes every session of the user; returns the sessions (families) that were still open. */
+export async function revokeAllRefreshTokens(exec: Executor, userId: string, now: Date): Promise<string[]> {
+  const rows = await exec
     .update(refreshTokens)
     .set({ revokedAt: now })
-    .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+    .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)))
+    .returning({ familyId: refreshTokens.familyId });
+  return [...new Set(rows.map((r) => r.familyId))];
 }
 
 /** Ends every access token of the user (they carry the session version). */

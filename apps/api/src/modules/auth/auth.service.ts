@@ -13,7 +13,11 @@ import * as q from './auth.queries.js';
 export const VERIFY_EMAIL_MS = 24 * 60 * 60 * 1000;
 export const RESET_PASSWORD_MS = 60 * 60 * 1000;
 
-type Deps = Pick<Platform, 'db' | 'clock' | 'queue' | 'passwords' | 'config'> & { sessions: Sessions; twoFactor: TwoFactor };
+type Deps = Pick<Platform, 'db' | 'clock' | 'queue' | 'passwords' | 'config'> & {
+  sessions: Sessions;
+  twoFactor: TwoFactor;
+  realtime: Pick<Platform['realtime'], 'endSessions'>;
+};
 
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; cause?: { code?: string } };
@@ -168,16 +172,18 @@ export function createAuthService(p: Deps) {
   /** Sets a new password from a reset link and ends every session of the account. */
   async function resetPassword(token: string, password: string, meta: RequestMeta) {
     const passwordHash = await p.passwords.hash(password);
-    await p.db.transaction(async (tx) => {
+    const ended = await p.db.transaction(async (tx) => {
       const user = await consumeToken(tx, token, 'reset_password');
       const problem = passwordProblem(password, user.email);
       if (problem) throw ValidationFailed.field('body.password', problem.message, problem.code);
-      await setPassword(tx, user, passwordHash);
+      const sessions = await setPassword(tx, user, passwordHash);
       // Following the link proved the mailbox is theirs.
       if (!user.emailVerifiedAt) await tx.update(users).set({ emailVerifiedAt: p.clock.now() }).where(eq(users.id, user.id));
       await q.clearLoginFailures(tx, user.email);
       await audit(tx, { actorId: user.id, action: 'auth.password_reset', targetType: 'user', targetId: user.id, ...meta });
+      return sessions;
     });
+    p.realtime.endSessions(ended);
   }
 
   /** Changes the password, ends all other sessions and returns a fresh one for this device. */
@@ -189,19 +195,23 @@ export function createAuthService(p: Deps) {
     if (problem) throw ValidationFailed.field('body.newPassword', problem.message, problem.code);
     if (current === next) throw ValidationFailed.field('body.newPassword', 'Choose a password different from the current one.');
     const passwordHash = await p.passwords.hash(next);
-    return p.db.transaction(async (tx) => {
-      await setPassword(tx, user, passwordHash);
+    const { session, ended } = await p.db.transaction(async (tx) => {
+      const ended = await setPassword(tx, user, passwordHash);
       await audit(tx, { actorId: user.id, action: 'user.password_changed', targetType: 'user', targetId: user.id, ...meta });
-      return p.sessions.issue(tx, user.id, meta);
+      return { session: await p.sessions.issue(tx, user.id, meta), ended };
     });
+    p.realtime.endSessions(ended);
+    return session;
   }
 
-  async function setPassword(tx: Executor, user: { id: string; email: string; firstName: string }, passwordHash: string) {
+  /** Sets the password and revokes every session of the account; returns the sessions it ended (their sockets are told after the commit). */
+  async function setPassword(tx: Executor, user: { id: string; email: string; firstName: string }, passwordHash: string): Promise<string[]> {
     const now = p.clock.now();
     await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, user.id));
     await q.bumpSessionVersion(tx, user.id, now);
-    await q.revokeAllRefreshTokens(tx, user.id, now);
+    const ended = await q.revokeAllRefreshTokens(tx, user.id, now);
     await p.queue.enqueue(tx, 'mail.send', { to: user.email, template: 'password-changed', firstName: user.firstName });
+    return ended;
   }
 
   return { register, verifyEmail, resendVerification, login, loginTwoFactor, forgotPassword, resetPassword, changePassword };

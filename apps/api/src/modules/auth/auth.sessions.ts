@@ -7,7 +7,6 @@ import type { Executor } from '../../platform/db.js';
 import { audit, type RequestMeta } from '../../platform/audit.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { Unauthorized } from '../../platform/errors.js';
-import { ACCESS_TOKEN_SECONDS } from '../../platform/auth-guard.js';
 import { toUserView } from '../users/users.view.js';
 import * as q from './auth.queries.js';
 
@@ -17,7 +16,7 @@ export const REFRESH_COOKIE = 'wd_refresh';
 /** A session for the client plus the refresh token to put in its cookie. */
 export type IssuedSession = Session & { refreshToken: string };
 
-type Deps = Pick<Platform, 'db' | 'clock' | 'guard' | 'settings'>;
+type Deps = Pick<Platform, 'db' | 'clock' | 'guard' | 'settings' | 'config'> & { realtime: Pick<Platform['realtime'], 'endSessions'> };
 
 export function createSessions(p: Deps) {
   /** Issues an access token and a refresh token (a new family unless one is given). */
@@ -36,8 +35,8 @@ export function createSessions(p: Deps) {
     });
     const settings = await p.settings.get(exec);
     return {
-      accessToken: p.guard.signAccessToken({ sub: user.id, role: user.role, ev: user.emailVerifiedAt !== null, sv: user.sessionVersion }),
-      expiresIn: ACCESS_TOKEN_SECONDS,
+      accessToken: p.guard.signAccessToken({ sub: user.id, role: user.role, ev: user.emailVerifiedAt !== null, sv: user.sessionVersion, sid: familyId }),
+      expiresIn: p.config.accessTokenSeconds,
       user: toUserView(user, settings),
       refreshToken: token,
     };
@@ -55,7 +54,8 @@ export function createSessions(p: Deps) {
 
   /**
    * Rotates a refresh token. A token that was already used means it leaked (or a client misbehaved):
-   * the whole family it belongs to is revoked, so the thief's copy dies with the owner's.
+   * the whole family it belongs to is revoked, so the thief's copy dies with the owner's, and so do the
+   * access tokens issued under it and the sockets signed in with them, on every instance.
    */
   async function refresh(rawToken: string | undefined, meta: RequestMeta): Promise<IssuedSession> {
     if (!rawToken) throw new Unauthorized('Sign in to continue.', 'TOKEN_INVALID');
@@ -73,25 +73,30 @@ export function createSessions(p: Deps) {
           ...meta,
           details: { familyId: row.familyId },
         });
-        return { kind: 'reused' as const };
+        return { kind: 'reused' as const, familyId: row.familyId };
       }
       const user = await q.findUserById(tx, row.userId);
       if (!user || user.status !== 'active') return { kind: 'invalid' as const };
       await q.markRefreshTokenUsed(tx, row.id, now);
       return { kind: 'ok' as const, session: await issue(tx, row.userId, meta, row.familyId) };
     });
+    // After the commit: a socket told before it would still pass the check of the family.
+    if (outcome.kind === 'reused') p.realtime.endSessions([outcome.familyId]);
     if (outcome.kind !== 'ok') throw new Unauthorized('Your session has ended. Sign in again.', 'TOKEN_INVALID');
     return outcome.session;
   }
 
+  /** Ends the session of the refresh token: its family, the access tokens issued under it and their sockets. */
   async function signOut(rawToken: string | undefined, meta: RequestMeta) {
     if (!rawToken) return;
-    await p.db.transaction(async (tx) => {
+    const familyId = await p.db.transaction(async (tx) => {
       const row = await q.lockRefreshToken(tx, hashToken(rawToken));
-      if (!row) return;
+      if (!row) return null;
       await q.revokeFamily(tx, row.familyId, p.clock.now());
       await audit(tx, { actorId: row.userId, action: 'auth.logout', targetType: 'user', targetId: row.userId, ...meta });
+      return row.familyId;
     });
+    if (familyId) p.realtime.endSessions([familyId]);
   }
 
   return { issue, signIn, refresh, signOut };
