@@ -32,8 +32,11 @@ export function singleInsertScript(seeded: Seeded): string {
   ].join('\n');
 }
 
-/** The request whose statements were recorded: what in them is the owner, the pet, the worker, the time. */
-export type RecordedBooking = { ownerId: string; petId: string; workerId: string; startsAt: string; statements: SentStatement[] };
+/**
+ * The request whose statements were recorded: what in them is the owner, the pet, the worker, the time,
+ * and the ids the API chose for the rows it wrote (the notifications and their deliveries).
+ */
+export type RecordedBooking = { ownerId: string; petId: string; workerId: string; startsAt: string; generatedIds: string[]; statements: SentStatement[] };
 
 /** What a recorded statement does in the booking, told by its text and the request's parts in it. */
 export type StatementKind = 'sign-in check' | 'begin' | 'bookable read' | 'booking insert' | 'job insert' | 'commit' | 'other';
@@ -79,6 +82,8 @@ const GRID_DAYS = 90;
  * - the start, end and end of the travel buffer: `to_timestamp(:s)` and so on (epoch seconds);
  * - the booking number: twelve digits, bound (the API binds `WD-XXXX-XXXX`, random; any repeat would
  *   conflict, so these come from the grid point, which never repeats);
+ * - the ids the API chose for its notification rows: derived from the booking number, so new per
+ *   booking and equal wherever one id appears twice;
  * - SQL nulls: `null`, since a pgbench variable cannot be one;
  * - everything else (service, business, point, price, the request's `now` in created_at, the event
  *   and the answer deadline, the job's JSON with both mails): the recorded value, bound as a `-D`
@@ -111,6 +116,9 @@ export function sameStatementsScript(recorded: RecordedBooking, seeded: Seeded, 
     if (v === recorded.petId) return (found.pet++, { sql: `(${uuidArray(owners.map((o) => o.petId))})[:o]`, random: 'pet' });
     if (v === recorded.workerId) return (found.worker++, { sql: `(${uuidArray(seeded.workerIds)})[:w]`, random: 'worker' });
     if (BOOKING_NUMBER_PATTERN.test(v)) return (found.number++, { sql: ':num', random: 'number' });
+    // A row id the API chose: a new one per booking, the same in every statement of the transaction.
+    const generated = recorded.generatedIds.indexOf(v);
+    if (generated >= 0) return { sql: `md5(:num::text || '-${generated}')::uuid`, random: 'generated id' };
     const at = instant(v);
     if (at === start) return (found.start++, { sql: 'to_timestamp(:s)', random: 'start' });
     if (at === end) return { sql: 'to_timestamp(:e)', random: 'end' };

@@ -58,17 +58,25 @@ function bookingRequest(seeded: Seeded, owner: Seeded['owners'][number], workerI
  * recorded (different owners, workers and times) and must send the same texts, or something else
  * (pg-boss's upkeep, say) was recorded along: then two others are tried.
  */
-async function recordBooking(port: number, api: ChildProcess, seeded: Seeded, starts: string[]): Promise<RecordedBooking> {
+async function recordBooking(port: number, api: ChildProcess, client: pg.Client, seeded: Seeded, starts: string[]): Promise<RecordedBooking> {
   const book = async (i: number) => {
     const owner = seeded.owners[i % OWNERS]!;
     const workerId = seeded.workerIds[i % WORKERS]!;
     const startsAt = starts[(i * 37) % starts.length]!;
+    let bookingId = '';
     const statements = await recordStatements(api, async () => {
       const { headers, body } = bookingRequest(seeded, owner, workerId, startsAt);
       const response = await fetch(`http://127.0.0.1:${port}/v1/bookings`, { method: 'POST', headers, body });
       if (response.status !== 201) throw new Error(`The recorded booking answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+      bookingId = ((await response.json()) as { data: { id: string } }).data.id;
     });
-    return { ownerId: owner.id, petId: owner.petId, workerId, startsAt, statements };
+    // The notifier chooses its rows' ids itself: a replay must not write the same ones again.
+    const generated = await client.query<{ id: string }>(
+      `select n.id::text as id from notifications n where n.data->>'bookingId' = $1
+       union all select d.id::text from notification_deliveries d join notifications n on n.id = d.notification_id where n.data->>'bookingId' = $1`,
+      [bookingId],
+    );
+    return { ownerId: owner.id, petId: owner.petId, workerId, startsAt, generatedIds: generated.rows.map((r) => r.id), statements };
   };
   for (let attempt = 0; attempt < 3; attempt++) {
     const first = await book(2 * attempt);
@@ -191,7 +199,7 @@ async function main() {
 
     const server = await childServer('api', scratch.url);
     api = server.child;
-    const recorded = await recordBooking(server.port, api, seeded, starts);
+    const recorded = await recordBooking(server.port, api, client, seeded, starts);
     const replay = sameStatementsScript(recorded, seeded, SECONDS);
     if (process.env.BENCH_REPLAY_SCRIPT) {
       fs.writeFileSync(process.env.BENCH_REPLAY_SCRIPT, replay.script);
