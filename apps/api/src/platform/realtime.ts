@@ -1,9 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { businesses, users, workers } from '@walkydoggy/shared/db';
+import { businesses, refreshTokens, users, workers } from '@walkydoggy/shared/db';
 import {
   inputProblem,
   REALTIME_NAMESPACE,
@@ -175,6 +175,28 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
     for (const socket of nsp.sockets.values()) if (socket.data.user && ended.has(socket.data.session)) expire(socket, 'ended');
   }
   serverListeners.set(SESSIONS_ENDED, [endLocalSessions]);
+  /** Sessions ended here while Redis was away: told to the other instances once it is back. */
+  const untold = new Set<string>();
+  /** The sessions of this instance's signed-in sockets that are no longer open, by the database. */
+  async function endClosedLocalSessions() {
+    const local = [...new Set([...nsp.sockets.values()].filter((s) => s.data.user).map((s) => s.data.session))];
+    for (let i = 0; i < local.length; i += 1000) {
+      const part = local.slice(i, i + 1000);
+      const open = await deps.db
+        .selectDistinct({ id: refreshTokens.familyId })
+        .from(refreshTokens)
+        .where(and(inArray(refreshTokens.familyId, part), isNull(refreshTokens.revokedAt)));
+      const live = new Set(open.map((r) => r.id));
+      endLocalSessions(part.filter((id) => !live.has(id)));
+    }
+  }
+  // Back from an outage, other instances' `endSessions` of meanwhile may never have come: ask the database.
+  link?.onChange((up) => {
+    if (!up) return;
+    if (untold.size) nsp.serverSideEmit('wd:server', SESSIONS_ENDED, [...untold]);
+    untold.clear();
+    endClosedLocalSessions().catch((err: unknown) => app.log.error({ err }, 'could not check the sessions of the sockets after Redis came back'));
+  });
 
   nsp.use(async (socket, next) => {
     try {
@@ -250,7 +272,8 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
     endSessions(sessionIds) {
       if (!sessionIds.length) return;
       endLocalSessions(sessionIds);
-      if (deps.redis) nsp.serverSideEmit('wd:server', SESSIONS_ENDED, sessionIds);
+      if (link?.isUp()) nsp.serverSideEmit('wd:server', SESSIONS_ENDED, sessionIds);
+      else if (link) for (const id of sessionIds) untold.add(id);
     },
     toBooking: (bookingId, event, ...args) => emit(rooms.booking(bookingId), event, ...args),
     toBusiness: (businessId, event, ...args) => emit(rooms.business(businessId), event, ...args),
