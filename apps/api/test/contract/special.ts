@@ -1,0 +1,138 @@
+import Stripe from 'stripe';
+import type { MultipartKind, Variant, WebhookKind } from './protocol.js';
+import { multipart } from '../support/media-fixtures.js';
+import type { FakeIntent, FakeStripe } from '../support/fake-stripe.js';
+import { WEBHOOK_SECRET } from '../payments/fixtures.js';
+
+/**
+ * Variants the document cannot describe: broken multipart uploads, and signed Stripe events whose
+ * content is wrong. What each must get is documented beside it.
+ */
+
+const MULTIPART: [MultipartKind, string][] = [
+  ['no-boundary', 'multipart content-type without a boundary'],
+  ['truncated', 'multipart body cut off in the middle of the file'],
+  ['wrong-part-name', 'file sent in a part named "upload"'],
+  ['empty-file', 'an empty file'],
+  ['two-files', 'two file parts'],
+  ['not-an-image', 'a text file named dog.png'],
+  ['boundary-only', 'a boundary but no body'],
+];
+const PURPOSE: [MultipartKind, string][] = [
+  ['missing-purpose', 'no purpose field'],
+  ['bad-purpose', 'purpose "not-a-purpose"'],
+  ['nul-purpose', 'purpose with a NUL byte'],
+];
+
+/**
+ * Signed events (unless said otherwise). A 4xx makes Stripe deliver again for days, a 2xx stops it:
+ * an event that can never be applied may get either, but must change nothing. The one exception is an
+ * event about a payment intent we do not know (made by another system on the same account): it is a
+ * valid event, answered 2xx, and stored by its id in payment_events — which is how redeliveries are
+ * recognised — and nothing else.
+ */
+const WEBHOOKS: [WebhookKind, string, Variant['expect'], string[]?][] = [
+  ['data-object-null', 'payment_intent.succeeded with data.object null', 'unchanged'],
+  ['charge-null', 'charge.refunded with data.object null', 'unchanged'],
+  ['refund-null', 'refund.updated with data.object null', 'unchanged'],
+  ['account-null', 'account.updated with data.object null', 'unchanged'],
+  ['data-missing', 'payment_intent.succeeded without data', 'unchanged'],
+  ['data-object-array', 'payment_intent.succeeded with data.object an array', 'unchanged'],
+  ['amount-string', 'charge.refunded of our payment with the amounts as strings', 'unchanged'],
+  ['unknown-type', 'an event type we do not handle', 'unchanged'],
+  ['unknown-intent', 'payment_intent.succeeded of an intent we do not know', 'unchanged', ['payment_events']],
+  ['duplicate', 'the same event delivered twice (the second is checked)', 'unchanged'],
+  ['unsigned', 'no Stripe-Signature header', 'refuse'],
+  ['bad-signature', 'a wrong signature', 'refuse'],
+  ['invalid-json', 'signed bytes that are not JSON', 'refuse'],
+];
+
+export function specialVariants(op: string): Variant[] {
+  const multipartVariants = (kinds: [MultipartKind, string][]): Variant[] =>
+    kinds.map(([kind, label]) => ({ op, cls: 'multipart', label, expect: 'refuse', mutation: { where: 'multipart', kind } }));
+  if (op === 'uploadMedia') return multipartVariants([...MULTIPART, ...PURPOSE]);
+  if (op === 'addPetPhoto') return multipartVariants(MULTIPART);
+  if (op === 'stripeWebhook')
+    return WEBHOOKS.map(([kind, label, expect, allowWrites]) => ({
+      op,
+      cls: 'webhook',
+      label,
+      expect,
+      mutation: { where: 'webhook', kind },
+      ...(allowWrites ? { allowWrites } : {}),
+      ...(kind === 'duplicate' ? { prelude: true as const } : {}),
+    }));
+  return [];
+}
+
+export type Body = { payload: Buffer | string; headers: Record<string, string> };
+
+/** A multipart upload (valid when `kind` is null), with the purpose field when the route takes one. */
+export function uploadBody(image: Buffer, purpose: string | null, kind: MultipartKind | null): Body {
+  const fields: Record<string, string> = purpose ? { purpose } : {};
+  if (kind === 'missing-purpose') delete fields.purpose;
+  if (kind === 'bad-purpose') fields.purpose = 'not-a-purpose';
+  if (kind === 'nul-purpose') fields.purpose = 'pet\u0000photo';
+  const file = {
+    data: kind === 'empty-file' ? Buffer.alloc(0) : kind === 'not-an-image' ? Buffer.from('hello, not an image\n') : image,
+    filename: 'dog.png',
+    contentType: 'image/png',
+    ...(kind === 'wrong-part-name' ? { field: 'upload' } : {}),
+  };
+  const form = multipart(fields, file);
+  if (kind === 'two-files') {
+    const boundary = form.headers['content-type'].split('boundary=')[1]!;
+    const second = Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="b.png"\r\ncontent-type: image/png\r\n\r\n`);
+    const end = Buffer.from(`--${boundary}--\r\n`);
+    return {
+      payload: Buffer.concat([form.payload.subarray(0, form.payload.length - end.length), second, image, Buffer.from('\r\n'), end]),
+      headers: form.headers,
+    };
+  }
+  if (kind === 'no-boundary') return { payload: form.payload, headers: { 'content-type': 'multipart/form-data' } };
+  if (kind === 'truncated') return { payload: form.payload.subarray(0, Math.floor(form.payload.length / 2)), headers: form.headers };
+  if (kind === 'boundary-only') return { payload: '', headers: form.headers };
+  return form;
+}
+
+let eventSeq = 0;
+/** A Stripe delivery (valid when `kind` is null) about the world's payment intent, signed at the app's clock. */
+export function webhookBody(fake: FakeStripe, intent: FakeIntent, now: Date, kind: WebhookKind | null, replay?: Body): Body {
+  if (kind === 'duplicate' && replay) return replay;
+  const id = `evt_fuzz_${++eventSeq}_${now.getTime()}`;
+  let event: Record<string, unknown> = fake.event('payment_intent.amount_capturable_updated', intent, id);
+  const typed = (type: string, object: unknown) => ({ ...fake.event(type, {}, id), data: { object } });
+  if (kind === 'data-object-null') event = typed('payment_intent.succeeded', null);
+  if (kind === 'charge-null') event = typed('charge.refunded', null);
+  if (kind === 'refund-null') event = typed('refund.updated', null);
+  if (kind === 'account-null') event = typed('account.updated', null);
+  if (kind === 'data-object-array') event = typed('payment_intent.succeeded', []);
+  if (kind === 'data-missing') {
+    event = typed('payment_intent.succeeded', null);
+    delete event.data;
+  }
+  if (kind === 'amount-string')
+    event = typed('charge.refunded', {
+      id: 'ch_fuzz',
+      object: 'charge',
+      payment_intent: intent.id,
+      amount: String(intent.amount),
+      amount_captured: String(intent.amount),
+      amount_refunded: '500',
+      refunds: { object: 'list', data: [{ id: 're_fuzz', object: 'refund', amount: '500', status: 'succeeded', payment_intent: intent.id }] },
+    });
+  if (kind === 'unknown-type') event = typed('customer.created', { id: 'cus_fuzz', object: 'customer' });
+  if (kind === 'unknown-intent') event = fake.event('payment_intent.succeeded', { ...intent, id: `pi_fuzz_unknown_${eventSeq}` }, id);
+  const signed = fake.sign(event, WEBHOOK_SECRET, Math.floor(now.getTime() / 1000));
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'stripe-signature': signed.signature };
+  if (kind === 'unsigned') delete headers['stripe-signature'];
+  if (kind === 'bad-signature') headers['stripe-signature'] = `t=${Math.floor(now.getTime() / 1000)},v1=${'de'.repeat(32)}`;
+  if (kind === 'invalid-json') {
+    // fake.sign serializes an object; these bytes are signed as they are, as Stripe signs what it sends.
+    const payload = '{"id": "evt_fuzz_broken", "type": "payment_intent.succeeded",';
+    const timestamp = Math.floor(now.getTime() / 1000);
+    return { payload, headers: { ...headers, 'stripe-signature': signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET, timestamp }) } };
+  }
+  return { payload: signed.payload, headers };
+}
+const signer = new Stripe('sk_test_fake');

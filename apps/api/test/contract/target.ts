@@ -1,0 +1,168 @@
+import { postgresDatabase } from '../../src/platform/db.js';
+import { presenceOfApp } from '../../src/modules/tracking/presence.service.js';
+import { createTestApp } from '../support/app.js';
+import { startFakeStripe } from '../support/fake-stripe.js';
+import { png } from '../support/media-fixtures.js';
+import { stripeEnv } from '../payments/fixtures.js';
+import { BASE, type BaseRequest, type Ctx } from './base.js';
+import { SELF_TEST_BASE, selfTestRoutes } from './selftest.js';
+import { applyMutation, isRaw, type Template, type Wire } from './mutations.js';
+import { buildPlan, operationsOfApps, type Plan, type Step } from './plan.js';
+import type { Answer, Clocks, FromTarget, ToTarget } from './protocol.js';
+import { uploadBody, webhookBody, type Body } from './special.js';
+import { buildWorld, type World } from './world.js';
+
+/**
+ * The app under test, in a process of its own (forked by malformed.postgres.test.ts, which explains
+ * why). It builds the apps on the test's database — the world too, unless it is given one from
+ * before a restart — then answers each planned request with `app.inject`, as the tests do.
+ */
+
+const send = (message: FromTarget) => process.send!(message);
+
+type Started = { ctx: Ctx; world: World; plan: Plan; image: Buffer; close(): Promise<void> };
+
+async function start(url: string, given: { world: World; clocks: Clocks } | null, selfTest: boolean): Promise<Started> {
+  const database = postgresDatabase(url, 5);
+  const fake = await startFakeStripe();
+  const main = await createTestApp({ sameDatabaseAs: { database }, ...(selfTest ? { routes: selfTestRoutes } : {}) });
+  const stripe = await createTestApp({ env: stripeEnv(fake.url), sameDatabaseAs: { database } });
+  let seq = 0;
+  const ctx: Ctx = { main, stripe, fake, seq: () => ++seq };
+  const world = given?.world ?? (selfTest ? ({} as World) : await buildWorld(main, { t: stripe, fake }));
+  if (given) {
+    main.clock.set(new Date(given.clocks.main));
+    stripe.clock.set(new Date(given.clocks.stripe));
+  }
+  const operations = operationsOfApps(main.app.swagger(), stripe.app.swagger());
+  const plan = selfTest ? await buildPlan(operations, SELF_TEST_BASE, world, ctx, Object.keys(SELF_TEST_BASE)) : await buildPlan(operations, BASE, world, ctx);
+  return {
+    ctx,
+    world,
+    plan,
+    image: await png(),
+    async close() {
+      await main.close();
+      await stripe.close();
+      await fake.close();
+      await database.close();
+    },
+  };
+}
+
+/** JSON with the raw parts (lone surrogate escapes, deep nesting) put in as they are. */
+function serialize(value: unknown): string {
+  const raws: string[] = [];
+  const text = JSON.stringify(value, (_k, v: unknown) => (isRaw(v) ? `\u0000raw${raws.push(v.$raw) - 1}\u0000` : v));
+  return text.replace(/"\\u0000raw(\d+)\\u0000"/g, (_, i: string) => raws[Number(i)]!);
+}
+
+const inUrl = (v: string | Wire): string[] => (typeof v === 'object' ? (Array.isArray(v.$wire) ? v.$wire : [v.$wire]) : [encodeURIComponent(v)]);
+
+function urlOf(path: string, tpl: Template): string {
+  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => inUrl(tpl.path[name] ?? '')[0]!);
+  const query = Object.entries(tpl.query).flatMap(([name, v]) =>
+    (Array.isArray(v) ? v.map(encodeURIComponent) : inUrl(v)).map((x) => `${encodeURIComponent(name)}=${x}`),
+  );
+  return query.length ? `${filled}?${query.join('&')}` : filled;
+}
+
+let requests = 0;
+/** The held delivery of a "same event twice" variant, sent by its prelude and again by the variant. */
+let replay: Body | undefined;
+
+async function answer(s: Started, step: Step, prelude: boolean): Promise<Answer> {
+  const { ctx, world } = s;
+  const m = step.variant?.mutation ?? null;
+  if (step.item.kind === 'base' || step.item.index === firstOf(s.plan, step.op.id)) step.entry.prepare?.(ctx);
+  const base: BaseRequest = await step.build(world, ctx);
+  const tpl = applyMutation({ path: base.path ?? {}, query: base.query ?? {}, ...(base.body !== undefined ? { body: base.body } : {}) }, prelude ? null : m);
+  const headers: Record<string, string> = { ...(base.actor ? ctx.main.bearer(base.actor.accessToken) : {}), ...base.headers };
+  let payload: string | Buffer | undefined;
+  let body: Body | undefined;
+  if (m?.where === 'raw-body' && !prelude) {
+    if (m.text !== undefined) payload = m.text;
+    if (m.contentType) headers['content-type'] = m.contentType;
+  } else if (base.upload) body = uploadBody(s.image, base.upload.purpose, m?.where === 'multipart' ? m.kind : null);
+  else if (base.webhook) {
+    const kind = prelude ? null : m?.where === 'webhook' ? m.kind : null;
+    body = webhookBody(ctx.fake, world.stripe.intent, ctx.stripe.clock.now(), kind, kind === 'duplicate' ? replay : undefined);
+    if (prelude) replay = body;
+  } else if (tpl.body !== undefined) {
+    payload = serialize(tpl.body);
+    headers['content-type'] = 'application/json';
+  }
+  if (body) {
+    payload = body.payload;
+    Object.assign(headers, body.headers);
+  }
+  const n = ++requests;
+  const app = step.op.app === 'stripe' ? ctx.stripe.app : ctx.main.app;
+  const res = await app.inject({
+    method: step.op.method as 'GET',
+    url: urlOf(step.op.path, tpl),
+    headers,
+    ...(payload !== undefined ? { payload } : {}),
+    // Every request from its own address: per-client rate limits must not answer in place of validation.
+    remoteAddress: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+  });
+  const contentType = String(res.headers['content-type'] ?? '');
+  return { status: res.statusCode, contentType, body: res.statusCode >= 400 ? res.body.slice(0, 4000) : res.body.slice(0, 300) };
+}
+
+const firsts = new Map<string, number>();
+function firstOf(plan: Plan, op: string): number {
+  if (!firsts.size) for (const s of plan.steps) if (!firsts.has(s.op.id)) firsts.set(s.op.id, s.item.index);
+  return firsts.get(op)!;
+}
+
+let started: Started | null = null;
+process.on('disconnect', () => process.exit(0));
+process.on('message', (raw) => {
+  const message = raw as ToTarget;
+  void (async () => {
+    try {
+      if (message.type === 'init') {
+        const given = message.world && message.clocks ? { world: message.world as World, clocks: message.clocks } : null;
+        started = await start(message.url, given, message.selfTest);
+        const { plan, world } = started;
+        send({
+          type: 'ready',
+          world,
+          plan: plan.steps.map((s) => s.item),
+          hash: plan.hash,
+          operations: plan.operations,
+          coverage: { uncovered: plan.uncovered, stale: plan.stale },
+          summary: plan.summary,
+        });
+      } else if (message.type === 'run') {
+        const step = started!.plan.steps[message.index]!;
+        try {
+          const result = await answer(started!, step, Boolean(message.prelude));
+          const clocks = { main: started!.ctx.main.clock.now().toISOString(), stripe: started!.ctx.stripe.clock.now().toISOString() };
+          send({
+            type: 'answer',
+            index: message.index,
+            prelude: Boolean(message.prelude),
+            answer: result,
+            clocks,
+            writesBehind: Boolean(step.entry.writesBehind),
+          });
+        } catch (err) {
+          send({ type: 'error', index: message.index, message: (err as Error).stack ?? String(err) });
+        }
+      } else if (message.type === 'settle') {
+        await presenceOfApp(started!.ctx.main.app.platform.realtime)?.flush();
+        // Track points are written by their own buffer every 200 ms (track.live.ts).
+        await new Promise((r) => setTimeout(r, 300));
+        send({ type: 'settled' });
+      } else if (message.type === 'ping') send({ type: 'pong' });
+      else if (message.type === 'stop') {
+        await started?.close();
+        process.exit(0);
+      }
+    } catch (err) {
+      send({ type: 'fatal', message: (err as Error).stack ?? String(err) });
+    }
+  })();
+});
