@@ -69,8 +69,8 @@ export class Target {
     });
   }
 
-  run(index: number, prelude: boolean, timeoutMs: number) {
-    return this.ask({ type: 'run', index, prelude }, (m) => (m.type === 'answer' || m.type === 'error') && m.index === index, timeoutMs);
+  run(index: number, prelude: boolean, timeoutMs: number, overHttp = false) {
+    return this.ask({ type: 'run', index, prelude, overHttp }, (m) => (m.type === 'answer' || m.type === 'error') && m.index === index, timeoutMs);
   }
 
   /** Whether the app process still handles messages: a handler looping without awaiting blocks it entirely. */

@@ -15,7 +15,7 @@ import { runMalformed } from './run.js';
  * assertion message and in a file.
  *
  * The app runs in a child process (target.ts, driven by run.ts): a handler that loops without
- * awaiting would otherwise block the test's own timers. hang.postgres.test.ts shows the run going on
+ * awaiting would otherwise block the test's own timers. harness.postgres.test.ts shows the run going on
  * past such a hang.
  */
 

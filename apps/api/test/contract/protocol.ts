@@ -39,7 +39,8 @@ export type VariantClass =
   | 'repeated-param'
   | 'long-path'
   | 'multipart'
-  | 'webhook';
+  | 'webhook'
+  | 'header';
 
 /** A JSON value, or text to put into the serialized JSON as it is (a lone surrogate escape, deep nesting). */
 export type Raw = { $raw: string };
@@ -54,6 +55,8 @@ export type Mutation =
   | { where: 'query'; set: Record<string, string | string[] | null> }
   /** A path parameter set to a value put into the URL as it is. */
   | { where: 'path'; name: string; value: string }
+  /** A request header the document does not describe (Idempotency-Key, the refresh cookie) set to this value. */
+  | { where: 'header'; name: string; value: string }
   | { where: 'multipart'; kind: MultipartKind }
   | { where: 'webhook'; kind: WebhookKind };
 
@@ -110,7 +113,8 @@ export type Clocks = { main: string; stripe: string };
 export type ToTarget =
   /** Build the apps on this database; with a world (and the clocks), go on with it after a restart. */
   | { type: 'init'; url: string; world: unknown | null; clocks: Clocks | null; selfTest: boolean }
-  | { type: 'run'; index: number; prelude?: boolean }
+  /** `overHttp`: send it over a real HTTP connection too (only where a second send changes nothing). */
+  | { type: 'run'; index: number; prelude?: boolean; overHttp?: boolean }
   /** Write out what the app buffers (live positions, track points) now. */
   | { type: 'settle' }
   | { type: 'ping' }
@@ -129,7 +133,7 @@ export type FromTarget =
       summary: PlanSummary;
     }
   /** `writesBehind`: the operation may write after answering (buffered positions); the test then waits for the buffer. */
-  | { type: 'answer'; index: number; prelude: boolean; answer: Answer; clocks: Clocks; writesBehind: boolean }
+  | { type: 'answer'; index: number; prelude: boolean; answer: Answer; overHttp?: Answer; clocks: Clocks; writesBehind: boolean }
   | { type: 'error'; index: number; message: string }
   | { type: 'settled' }
   | { type: 'pong' }

@@ -47,7 +47,44 @@ const WEBHOOKS: [WebhookKind, string, Variant['expect'], string[]?][] = [
   ['invalid-json', 'signed bytes that are not JSON', 'refuse'],
 ];
 
+/**
+ * Headers the routes read although the document does not name them. Signing out without a valid
+ * session may be answered like any sign-out (2xx), as long as nothing changes.
+ */
+const HEADERS: Record<string, { name: string; values: [string, string][]; expect: Variant['expect'] }> = {
+  createBooking: { name: 'idempotency-key', values: idempotencyKeys(), expect: 'refuse' },
+  createBookingSeries: { name: 'idempotency-key', values: idempotencyKeys(), expect: 'refuse' },
+  createPaymentIntent: { name: 'idempotency-key', values: idempotencyKeys(), expect: 'refuse' },
+  refreshToken: { name: 'cookie', values: refreshCookies(), expect: 'refuse' },
+  logout: { name: 'cookie', values: refreshCookies(), expect: 'unchanged' },
+};
+function idempotencyKeys(): [string, string][] {
+  return [
+    ['', 'an empty Idempotency-Key'],
+    ['k'.repeat(201), 'an Idempotency-Key of 201 characters'],
+    ['two words', 'an Idempotency-Key with a space'],
+    ['clé-ü', 'an Idempotency-Key with non-ASCII characters'],
+  ];
+}
+function refreshCookies(): [string, string][] {
+  return [
+    ['wd_refresh=', 'an empty refresh cookie'],
+    ['wd_refresh=not-a-token', 'a refresh cookie that is not a token'],
+    [`wd_refresh=${'x'.repeat(5000)}`, 'a refresh cookie of 5,000 characters'],
+    ['wd_refresh=%E0%A4%A', 'a refresh cookie with a malformed percent-escape'],
+  ];
+}
+
 export function specialVariants(op: string): Variant[] {
+  const header = HEADERS[op];
+  if (header)
+    return header.values.map(([value, label]) => ({
+      op,
+      cls: 'header',
+      label,
+      expect: header.expect,
+      mutation: { where: 'header', name: header.name, value },
+    }));
   const multipartVariants = (kinds: [MultipartKind, string][]): Variant[] =>
     kinds.map(([kind, label]) => ({ op, cls: 'multipart', label, expect: 'refuse', mutation: { where: 'multipart', kind } }));
   if (op === 'uploadMedia') return multipartVariants([...MULTIPART, ...PURPOSE]);

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { postgresDatabase } from '../../src/platform/db.js';
 import { presenceOfApp } from '../../src/modules/tracking/presence.service.js';
 import { createTestApp } from '../support/app.js';
@@ -71,13 +73,17 @@ let requests = 0;
 /** The held delivery of a "same event twice" variant, sent by its prelude and again by the variant. */
 let replay: Body | undefined;
 
-async function answer(s: Started, step: Step, prelude: boolean): Promise<Answer> {
+type Request = { app: Started['ctx']['main']['app']; method: string; url: string; headers: Record<string, string>; payload?: string | Buffer };
+
+/** The step's request: its base request, built now (fresh codes and times), with its mutation applied. */
+async function requestOf(s: Started, step: Step, prelude: boolean): Promise<Request> {
   const { ctx, world } = s;
   const m = step.variant?.mutation ?? null;
   if (step.item.kind === 'base' || step.item.index === firstOf(s.plan, step.op.id)) step.entry.prepare?.(ctx);
   const base: BaseRequest = await step.build(world, ctx);
   const tpl = applyMutation({ path: base.path ?? {}, query: base.query ?? {}, ...(base.body !== undefined ? { body: base.body } : {}) }, prelude ? null : m);
   const headers: Record<string, string> = { ...(base.actor ? ctx.main.bearer(base.actor.accessToken) : {}), ...base.headers };
+  if (m?.where === 'header' && !prelude) headers[m.name] = m.value;
   let payload: string | Buffer | undefined;
   let body: Body | undefined;
   if (m?.where === 'raw-body' && !prelude) {
@@ -96,18 +102,46 @@ async function answer(s: Started, step: Step, prelude: boolean): Promise<Answer>
     payload = body.payload;
     Object.assign(headers, body.headers);
   }
-  const n = ++requests;
   const app = step.op.app === 'stripe' ? ctx.stripe.app : ctx.main.app;
-  const res = await app.inject({
-    method: step.op.method as 'GET',
-    url: urlOf(step.op.path, tpl),
-    headers,
-    ...(payload !== undefined ? { payload } : {}),
+  return { app, method: step.op.method, url: urlOf(step.op.path, tpl), headers, ...(payload !== undefined ? { payload } : {}) };
+}
+
+const answerOf = (status: number, contentType: string, body: string): Answer => ({
+  status,
+  contentType,
+  body: status >= 400 ? body.slice(0, 4000) : body.slice(0, 300),
+});
+
+async function viaInject(r: Request): Promise<Answer> {
+  const n = ++requests;
+  const res = await r.app.inject({
+    method: r.method as 'GET',
+    url: r.url,
+    headers: r.headers,
+    ...(r.payload !== undefined ? { payload: r.payload } : {}),
     // Every request from its own address: per-client rate limits must not answer in place of validation.
     remoteAddress: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
   });
-  const contentType = String(res.headers['content-type'] ?? '');
-  return { status: res.statusCode, contentType, body: res.statusCode >= 400 ? res.body.slice(0, 4000) : res.body.slice(0, 300) };
+  return answerOf(res.statusCode, String(res.headers['content-type'] ?? ''), res.body);
+}
+
+/** The same request from a real HTTP client, to show that inject answers what a client gets. */
+async function viaHttp(r: Request): Promise<Answer> {
+  if (!r.app.server.listening) await r.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = r.app.server.address() as AddressInfo;
+  const payload = r.payload === undefined ? undefined : Buffer.from(r.payload);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method: r.method, path: r.url, headers: { ...r.headers, ...(payload ? { 'content-length': String(payload.length) } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(answerOf(res.statusCode ?? 0, String(res.headers['content-type'] ?? ''), Buffer.concat(chunks).toString('utf8'))));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 const firsts = new Map<string, number>();
@@ -138,13 +172,16 @@ process.on('message', (raw) => {
       } else if (message.type === 'run') {
         const step = started!.plan.steps[message.index]!;
         try {
-          const result = await answer(started!, step, Boolean(message.prelude));
+          const request = await requestOf(started!, step, Boolean(message.prelude));
+          const result = await viaInject(request);
+          const overHttp = message.overHttp ? await viaHttp(request) : undefined;
           const clocks = { main: started!.ctx.main.clock.now().toISOString(), stripe: started!.ctx.stripe.clock.now().toISOString() };
           send({
             type: 'answer',
             index: message.index,
             prelude: Boolean(message.prelude),
             answer: result,
+            ...(overHttp ? { overHttp } : {}),
             clocks,
             writesBehind: Boolean(step.entry.writesBehind),
           });
