@@ -67,14 +67,25 @@ export async function runMalformed(database: Database, opts: RunOptions): Promis
 
     let clocks: Clocks | null = null;
     let consecutiveTimeouts = 0;
-    const restart = async (why: string) => {
+    /** A fresh app on the same database and world; false (and the run stops, with its report) when that is no use. */
+    const restart = async (why: string): Promise<boolean> => {
       target?.kill();
-      if (++stats.restarts > maxRestarts) throw new Error(`the app is stuck: restarted ${maxRestarts} times (last: ${why})`);
-      const again = await Target.start(url, { world, clocks, selfTest }, 60_000);
-      if (again.ready.hash !== hash) throw new Error('the restarted app planned a different run: the generator is not deterministic');
-      target = again.target;
+      target = null;
+      if (++stats.restarts > maxRestarts) {
+        stats.incomplete = `the app is stuck: restarted ${maxRestarts} times (last because ${why})`;
+        return false;
+      }
+      try {
+        const again = await Target.start(url, { world, clocks, selfTest }, 60_000);
+        target = again.target;
+        if (again.ready.hash !== hash) throw new Error('the restarted app planned a different run: the generator is not deterministic');
+      } catch (err) {
+        stats.incomplete = `the app could not be started again (after ${why}): ${(err as Error).message}`;
+        return false;
+      }
       consecutiveTimeouts = 0;
       await writes();
+      return true;
     };
 
     for (const item of plan) {
@@ -113,15 +124,17 @@ export async function runMalformed(database: Database, opts: RunOptions): Promis
       } else if (outcome.type === 'error') {
         fail(item, null, ms, '', [`the test could not build the request: ${outcome.message.split('\n').slice(0, 3).join(' ')}`]);
       } else if (outcome.type === 'fatal') {
-        throw new Error(`the app process failed: ${outcome.message}`);
+        stats.incomplete = `the app process failed: ${outcome.message}`;
+        break;
       } else if (outcome.type === 'exited') {
         fail(item, null, ms, '', [`the app process died while answering (${outcome.code ?? outcome.signal})`]);
-        await restart('the process died');
+        if (!(await restart('the process died'))) break;
       } else {
         fail(item, null, ms, '', [`no answer within ${limit} ms`]);
         // Its event loop is blocked when it no longer answers a ping.
-        if (!(await target!.responsive())) await restart('its event loop was blocked');
-        else if (++consecutiveTimeouts >= 3) await restart('three requests in a row got no answer');
+        if (!(await target!.responsive())) {
+          if (!(await restart('its event loop was blocked'))) break;
+        } else if (++consecutiveTimeouts >= 3 && !(await restart('three requests in a row got no answer'))) break;
       }
     }
     stats.seconds = (performance.now() - started) / 1000;

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { postgresDatabase } from '../../src/platform/db.js';
 import { presenceOfApp } from '../../src/modules/tracking/presence.service.js';
@@ -24,7 +25,7 @@ const send = (message: FromTarget) => process.send!(message);
 
 type Started = { ctx: Ctx; world: World; plan: Plan; image: Buffer; close(): Promise<void> };
 
-async function start(url: string, given: { world: World; clocks: Clocks } | null, selfTest: boolean): Promise<Started> {
+async function start(url: string, given: { world: World; clocks: Clocks | null } | null, selfTest: boolean): Promise<Started> {
   const database = postgresDatabase(url, 5);
   const fake = await startFakeStripe();
   const main = await createTestApp({ sameDatabaseAs: { database }, ...(selfTest ? { routes: selfTestRoutes } : {}) });
@@ -32,9 +33,11 @@ async function start(url: string, given: { world: World; clocks: Clocks } | null
   let seq = 0;
   const ctx: Ctx = { main, stripe, fake, seq: () => ++seq };
   const world = given?.world ?? (selfTest ? ({} as World) : await buildWorld(main, { t: stripe, fake }));
-  if (given) {
-    main.clock.set(new Date(given.clocks.main));
-    stripe.clock.set(new Date(given.clocks.stripe));
+  // Restarted: the clocks go on from where the last answer left them (or the world was built).
+  const clocks = given && !selfTest ? (given.clocks ?? { main: world.clock, stripe: world.stripe.clock }) : null;
+  if (clocks) {
+    main.clock.set(new Date(clocks.main));
+    stripe.clock.set(new Date(clocks.stripe));
   }
   const operations = operationsOfApps(main.app.swagger(), stripe.app.swagger());
   const plan = selfTest ? await buildPlan(operations, SELF_TEST_BASE, world, ctx, Object.keys(SELF_TEST_BASE)) : await buildPlan(operations, BASE, world, ctx);
@@ -73,7 +76,7 @@ let requests = 0;
 /** The held delivery of a "same event twice" variant, sent by its prelude and again by the variant. */
 let replay: Body | undefined;
 
-type Request = { app: Started['ctx']['main']['app']; method: string; url: string; headers: Record<string, string>; payload?: string | Buffer };
+type Request = { app: FastifyInstance; method: string; url: string; headers: Record<string, string>; payload?: string | Buffer };
 
 /** The step's request: its base request, built now (fresh codes and times), with its mutation applied. */
 async function requestOf(s: Started, step: Step, prelude: boolean): Promise<Request> {
@@ -157,7 +160,7 @@ process.on('message', (raw) => {
   void (async () => {
     try {
       if (message.type === 'init') {
-        const given = message.world && message.clocks ? { world: message.world as World, clocks: message.clocks } : null;
+        const given = message.world ? { world: message.world as World, clocks: message.clocks } : null;
         started = await start(message.url, given, message.selfTest);
         const { plan, world } = started;
         send({

@@ -100,10 +100,9 @@ export function report(failures: Failure[], stats: RunStats, operationsInfo: Rec
   for (const f of failures)
     for (const p of f.problems) {
       const kind = p
-        .replace(/\d+ ms.*/, 'ms')
-        .replace(/rows: .*/, 'rows')
-        .replace(/\(.*\)/, '')
-        .trim();
+        .replace(/:.*/, '')
+        .replace(/\s*\(.*\)/, '')
+        .replace(/\d+ ms/, 'N ms');
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     }
   lines.push(failures.length ? `${failures.length} failing requests; problems: ${[...kinds].map(([k, n]) => `${k}: ${n}`).join('; ')}.` : 'No failures.');

@@ -162,6 +162,12 @@ export async function buildWorld(t: TestApp, stripe: { t: TestApp; fake: FakeStr
   const twoFactorLogin = await twoFactorUser(t, true);
   const challenge = must(await call(t, null, 'POST', '/v1/auth/login', { email: twoFactorLogin.email, password: twoFactorLogin.password }), 200, 'login')
     .challengeToken as string;
+  const twoFactor = {
+    twoFactorSetup: session(await t.newUser()),
+    twoFactorEnable: await twoFactorUser(t, false),
+    twoFactorDisable: await twoFactorUser(t, true),
+    twoFactorCodes: await twoFactorUser(t, true),
+  };
   const sessionUser = await t.newUser();
   const cookies = { refresh: (await t.login(sessionUser.email, sessionUser.password)).refreshCookie, logout: sessionUser.refreshCookie };
 
@@ -182,7 +188,9 @@ export async function buildWorld(t: TestApp, stripe: { t: TestApp; fake: FakeStr
   const pi = [...stripe.fake.intents.values()].find((i) => i.metadata.paymentId === stripePayment)!;
   stripe.fake.confirmCard(pi.id);
 
+  const rest = { password: session(await t.newUser()), me: session(await t.newUser()), deleteMe: session(await t.newUser()) };
   return {
+    /** Where the apps' clocks stand once the world is built (the two-factor accounts moved the main one on). */
     clock: t.clock.now().toISOString(),
     owner: session(m.owner),
     otherOwner: session(m.otherOwner),
@@ -223,13 +231,8 @@ export async function buildWorld(t: TestApp, stripe: { t: TestApp; fake: FakeStr
       login: { email: sessionUser.email, password: sessionUser.password },
       twoFactorLogin,
       challenge,
-      twoFactorSetup: session(await t.newUser()),
-      twoFactorEnable: await twoFactorUser(t, false),
-      twoFactorDisable: await twoFactorUser(t, true),
-      twoFactorCodes: await twoFactorUser(t, true),
-      password: session(await t.newUser()),
-      me: session(await t.newUser()),
-      deleteMe: session(await t.newUser()),
+      ...twoFactor,
+      ...rest,
       cookies,
     },
     notifications: { read: notificationIds[0]!, toDelete: notificationIds[1]! },
