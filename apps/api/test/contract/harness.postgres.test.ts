@@ -12,7 +12,7 @@ describe('the malformed-request harness', () => {
   it('reports hangs, restarts an app whose event loop is blocked, goes on, and answers as a real HTTP client is answered', async () => {
     const { database, release } = await testDatabase();
     try {
-      const { failures, stats, text } = await runMalformed(database, { budgetMs: 90_000, baseTimeoutMs: 2_000, selfTest: true, overHttp: true });
+      const { failures, stats, text } = await runMalformed(database, { budgetMs: 150_000, baseTimeoutMs: 2_000, selfTest: true, overHttp: true });
       const hung = failures.filter((f) => f.problems.some((p) => p.startsWith('no answer within')));
       expect(
         hung.map((f) => `${f.op}: ${f.label}`),
@@ -33,5 +33,5 @@ describe('the malformed-request harness', () => {
     } finally {
       await release();
     }
-  }, 180_000);
+  }, 240_000);
 });

@@ -131,6 +131,8 @@ export type FromTarget =
       /** Operations of the document with no base request, and base requests of operations the document no longer has. */
       coverage: { uncovered: string[]; stale: string[] };
       summary: PlanSummary;
+      /** Seconds spent loading modules, building the apps and building the world. */
+      timings: Record<string, number>;
     }
   /** `writesBehind`: the operation may write after answering (buffered positions); the test then waits for the buffer. */
   | { type: 'answer'; index: number; prelude: boolean; answer: Answer; overHttp?: Answer; clocks: Clocks; writesBehind: boolean }

@@ -51,6 +51,7 @@ export async function runMalformed(database: Database, opts: RunOptions): Promis
       operations: new Set(plan.map((p) => p.op)).size,
       seconds: 0,
       worldSeconds: first.seconds,
+      startTimings: first.ready.timings,
       restarts: 0,
       byClass: summary.byClass,
       droppedValid: summary.droppedValid,
@@ -76,7 +77,7 @@ export async function runMalformed(database: Database, opts: RunOptions): Promis
         return false;
       }
       try {
-        const again = await Target.start(url, { world, clocks, selfTest }, 60_000);
+        const again = await Target.start(url, { world, clocks, selfTest }, 120_000);
         target = again.target;
         if (again.ready.hash !== hash) throw new Error('the restarted app planned a different run: the generator is not deterministic');
       } catch (err) {

@@ -68,12 +68,20 @@ export function operationsOf(doc: unknown, app: Operation['app']): Operation[] {
 
 const ajv = new Ajv2020({ strict: false, strictNumbers: true, allErrors: false, validateFormats: true });
 (formatsPlugin as unknown as (a: Ajv2020) => void)(ajv);
-const compiled = new WeakMap<JsonSchema, ReturnType<Ajv2020['compile']>>();
+type Validate = ReturnType<Ajv2020['compile']>;
+const bySchema = new WeakMap<JsonSchema, Validate>();
+// Also by the schema's text: most path parameters share one schema, and compiling is the slow part.
+const byText = new Map<string, Validate>();
 
 /** Whether the document's schema accepts the value. */
 export function accepts(schema: JsonSchema, value: unknown): boolean {
-  let validate = compiled.get(schema);
-  if (!validate) compiled.set(schema, (validate = ajv.compile(schema)));
+  let validate = bySchema.get(schema);
+  if (!validate) {
+    const text = JSON.stringify(schema);
+    validate = byText.get(text) ?? ajv.compile(schema);
+    byText.set(text, validate);
+    bySchema.set(schema, validate);
+  }
   return validate(value) as boolean;
 }
 

@@ -22,16 +22,22 @@ import { buildWorld, type World } from './world.js';
  */
 
 const send = (message: FromTarget) => process.send!(message);
+/** Seconds from the process's start to its modules loaded (TypeScript compiled on the fly: most of a start). */
+const importSeconds = process.uptime();
 
-type Started = { ctx: Ctx; world: World; plan: Plan; image: Buffer; close(): Promise<void> };
+type Started = { ctx: Ctx; world: World; plan: Plan; image: Buffer; timings: Record<string, number>; close(): Promise<void> };
 
 async function start(url: string, given: { world: World; clocks: Clocks | null } | null, selfTest: boolean): Promise<Started> {
+  const t0 = performance.now();
+  const lap = (from: number) => Math.round((performance.now() - from) / 100) / 10;
   const database = postgresDatabase(url, 5);
   const fake = await startFakeStripe();
   const main = await createTestApp({ sameDatabaseAs: { database }, ...(selfTest ? { routes: selfTestRoutes } : {}) });
   const stripe = await createTestApp({ env: stripeEnv(fake.url), sameDatabaseAs: { database } });
   let seq = 0;
   const ctx: Ctx = { main, stripe, fake, seq: () => ++seq };
+  const apps = lap(t0);
+  const t1 = performance.now();
   const world = given?.world ?? (selfTest ? ({} as World) : await buildWorld(main, { t: stripe, fake }));
   // Restarted: the clocks go on from where the last answer left them (or the world was built).
   const clocks = given && !selfTest ? (given.clocks ?? { main: world.clock, stripe: world.stripe.clock }) : null;
@@ -39,6 +45,8 @@ async function start(url: string, given: { world: World; clocks: Clocks | null }
     main.clock.set(new Date(clocks.main));
     stripe.clock.set(new Date(clocks.stripe));
   }
+  const worldSeconds = lap(t1);
+  const t2 = performance.now();
   const operations = operationsOfApps(main.app.swagger(), stripe.app.swagger());
   const plan = selfTest ? await buildPlan(operations, SELF_TEST_BASE, world, ctx, Object.keys(SELF_TEST_BASE)) : await buildPlan(operations, BASE, world, ctx);
   return {
@@ -46,6 +54,7 @@ async function start(url: string, given: { world: World; clocks: Clocks | null }
     world,
     plan,
     image: await png(),
+    timings: { modules: Math.round(importSeconds * 10) / 10, apps, world: worldSeconds, plan: lap(t2) },
     async close() {
       await main.close();
       await stripe.close();
@@ -170,6 +179,7 @@ process.on('message', (raw) => {
           hash: plan.hash,
           operations: plan.operations,
           coverage: { uncovered: plan.uncovered, stale: plan.stale },
+          timings: started.timings,
           summary: plan.summary,
         });
       } else if (message.type === 'run') {

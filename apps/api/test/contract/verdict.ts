@@ -77,6 +77,8 @@ export type RunStats = {
   seconds: number;
   /** Starting the app process and building the world, included in `seconds`. */
   worldSeconds: number;
+  /** Of which: loading modules, building the apps, building the world. */
+  startTimings: Record<string, number>;
   restarts: number;
   byClass: Record<string, number>;
   droppedValid: number;
@@ -89,7 +91,11 @@ export type RunStats = {
 export function report(failures: Failure[], stats: RunStats, operationsInfo: Record<string, string>): string {
   const lines: string[] = [];
   lines.push(
-    `Malformed-request run: ${stats.requests} requests (${stats.variants} variants, ${stats.bases} base requests) over ${stats.operations} operations in ${stats.seconds.toFixed(1)} s (${stats.worldSeconds.toFixed(1)} s of it to start the app and build the world); ${stats.restarts} app restart(s).`,
+    `Malformed-request run: ${stats.requests} requests (${stats.variants} variants, ${stats.bases} base requests) over ${stats.operations} operations in ${stats.seconds.toFixed(1)} s (${stats.worldSeconds.toFixed(1)} s of it to start the app: ${Object.entries(
+      stats.startTimings,
+    )
+      .map(([k, v]) => `${k} ${v} s`)
+      .join(', ')}); ${stats.restarts} app restart(s).`,
     `Variants per class: ${Object.entries(stats.byClass)
       .sort((a, b) => b[1] - a[1])
       .map(([c, n]) => `${c} ${n}`)
