@@ -210,7 +210,7 @@ function bodyVariants(op: Operation, schema: JsonSchema, base: unknown, ctx: Ctx
       cls: 'date',
       label: `body.${pairs![0]} = ${from}, body.${pairs![1]} = ${to}`,
       expect,
-      mutation: { where: 'body', path: [], value: both },
+      mutation: { where: 'body', path: [pairs![0]], value: from, also: { path: [pairs![1]], value: to } },
     });
   }
   push('nesting', 'unknown field nested 1,000 levels deep', 'refuse', { where: 'body', path: ['fuzzDeep'], value: { $raw: nested(1000, '{"a":', '}') } });
@@ -364,6 +364,10 @@ export function applyMutation(tpl: Template, m: Mutation | null): Template {
     }
     return { ...tpl, query };
   }
-  if (m.where === 'body') return { ...tpl, body: 'remove' in m ? removeAt(tpl.body, m.path) : setAt(tpl.body, m.path, m.value) };
+  if (m.where === 'body') {
+    if ('remove' in m) return { ...tpl, body: removeAt(tpl.body, m.path) };
+    const body = setAt(tpl.body, m.path, m.value);
+    return { ...tpl, body: m.also ? setAt(body, m.also.path, m.also.value) : body };
+  }
   return tpl;
 }

@@ -47,7 +47,8 @@ export type Raw = { $raw: string };
 
 /** How one variant changes its operation's valid base request. */
 export type Mutation =
-  | { where: 'body'; path: (string | number)[]; value: unknown }
+  /** `also`: a second field set at the same time (a pair of dates). */
+  | { where: 'body'; path: (string | number)[]; value: unknown; also?: { path: (string | number)[]; value: unknown } }
   | { where: 'body'; path: (string | number)[]; remove: true }
   /** Replaces the body: `text` sent as is with `contentType` (null: no content-type header); `absent`: no body at all. */
   | { where: 'raw-body'; text?: string; contentType: string | null }
