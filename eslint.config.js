@@ -28,5 +28,25 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration from the Config object (platform/config.ts).' }],
     },
   },
+  {
+    files: ['apps/api/src/**/*.ts'],
+    ignores: ['apps/api/src/platform/redis.ts'],
+    rules: {
+      // Every Redis client must come from platform/redis.ts: there it fails fast, cannot leave an
+      // unhandled rejection behind and reports to the one Redis health state the fallbacks consult.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'ioredis',
+              allowTypeImports: true,
+              message: 'Use the RedisLink from platform/redis.ts (Platform.redis): its clients fail fast and report to the Redis health state.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { serializerCompiler, validatorCompiler, jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler } from './platform/validation.js';
 import fastifyCookie from '@fastify/cookie';
 import fastifyJwt from '@fastify/jwt';
 import fastifyHelmet from '@fastify/helmet';
@@ -20,9 +21,10 @@ import { registerNotificationJobs } from './modules/notifications/notifications.
 import { createTracks } from './modules/tracking/track.service.js';
 import { trackingModule } from './modules/tracking/tracking.routes.js';
 import { registerTrackingJobs } from './modules/tracking/tracking.jobs.js';
-import { registerErrorHandling, envelope } from './platform/http-errors.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling, envelope } from './platform/http-errors.js';
 import { TooManyRequests } from './platform/errors.js';
 import { registerMetrics } from './platform/metrics.js';
+import { fallbackRateLimitStore } from './platform/rate-limit-store.js';
 import { healthModule } from './modules/health/health.routes.js';
 import { authModule } from './modules/auth/auth.routes.js';
 import { usersModule } from './modules/users/users.routes.js';
@@ -68,6 +70,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       return typeof incoming === 'string' && /^[\w.:-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -110,7 +114,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     global: true,
     max: config.rateLimit.max,
     timeWindow: '1 minute',
-    ...(platform.redis ? { redis: platform.redis, nameSpace: 'wd-rl:' } : {}),
+    // Shared by all instances through Redis, per instance while Redis is away (platform/rate-limit-store.ts).
+    ...(platform.redis ? { store: fallbackRateLimitStore(platform.redis, 'wd-rl:') } : {}),
     allowList: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url),
     errorResponseBuilder: (_request, context) =>
       new TooManyRequests(`Too many requests. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`, context.ttl / 1000),
@@ -128,7 +133,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
-  registerMetrics(app);
+  registerMetrics(app, config, platform);
 
   await app.register(healthModule(platform));
   await app.register(authModule(platform), { prefix: '/v1' });
@@ -170,7 +175,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.addHook('onClose', async () => {
     await platform.queue.stop(config.shutdownTimeoutMs);
     platform.mailer.close();
-    if (platform.ownsRedis) await platform.redis?.quit();
+    await platform.redis?.close();
     if (platform.ownsDatabase) await platform.database.close();
   });
   app.decorate('platform', platform);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { businessAddressSchema, businessLocationSchema, catalogDateSchema, catalogPageQuerySchema } from './businesses.js';
+import { calendarDateSchema, dateRangeProblem, daysBetween, instantSchema, isCalendarDate } from './input.js';
+import { businessAddressSchema, businessLocationSchema, catalogPageQuerySchema } from './businesses.js';
 import { mediaSchema } from './media.js';
 import { PAYMENT_STATUSES } from './payments.js';
 import { SPECIES } from './pets.js';
@@ -110,7 +111,6 @@ export const MIN_BOOKING_DURATION_MINUTES = 15;
 export const MAX_BOOKING_DURATION_MINUTES = 720;
 export const MAX_BOOKING_PETS = 20;
 
-const instantSchema = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date-time with a time zone, like 2025-07-01T09:00:00Z.' });
 const uuid = z.uuid({ message: 'Not a valid id.' });
 const uniqueIds = (max: number, what: string) =>
   z
@@ -129,12 +129,6 @@ const optionalText = (max: number) =>
 const reasonSchema = z.string().trim().min(1, 'Give a reason.').max(500, 'At most 500 characters.');
 
 const DAY_MS = 86_400_000;
-/** The date checks of the fields also run, but refinements see the raw strings: compare only real dates. */
-const isRealDate = (s: string) => catalogDateSchema.safeParse(s).success;
-/** Whole days from `a` to `b` (YYYY-MM-DD). */
-export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
-}
 
 export const priceLineSchema = z.object({
   code: z.string(),
@@ -181,8 +175,8 @@ export const bookingBodyShape = {
     .max(MAX_BOOKING_DURATION_MINUTES, `At most ${MAX_BOOKING_DURATION_MINUTES / 60} hours.`)
     .multipleOf(BOOKING_DURATION_STEP_MINUTES, `Use steps of ${BOOKING_DURATION_STEP_MINUTES} minutes.`)
     .optional(),
-  startDate: catalogDateSchema.optional(),
-  endDate: catalogDateSchema.optional(),
+  startDate: calendarDateSchema.optional(),
+  endDate: calendarDateSchema.optional(),
   /** Else the first free worker. */
   workerId: uuid.optional(),
   location: bookingLocationSchema,
@@ -213,7 +207,7 @@ function checkTimes(v: Times, ctx: z.RefinementCtx, complete: boolean) {
     ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'Give the end date as well as the start date.' });
   if (v.durationMinutes !== undefined && hasDates)
     ctx.addIssue({ code: 'custom', path: ['durationMinutes'], message: 'A duration is only for time-slot bookings.' });
-  if (v.startDate !== undefined && v.endDate !== undefined && isRealDate(v.startDate) && isRealDate(v.endDate)) {
+  if (v.startDate !== undefined && v.endDate !== undefined && isCalendarDate(v.startDate) && isCalendarDate(v.endDate)) {
     const days = daysBetween(v.startDate, v.endDate);
     if (days < 0) ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'The end date cannot be before the start date.' });
     else if (days > MAX_BOOKING_SPAN_DAYS)
@@ -275,8 +269,10 @@ const statusListSchema = z
       .filter(Boolean),
   )
   .pipe(z.array(z.enum(BOOKING_STATUSES, { message: `Statuses are: ${BOOKING_STATUSES.join(', ')}.` })).min(1, 'Give at least one status.'));
-const dateOrInstant = z.union([catalogDateSchema, instantSchema], { message: 'Use a date like 2025-12-24 or an ISO 8601 date-time.' });
+const dateOrInstant = z.union([calendarDateSchema, instantSchema], { message: 'Use a date like 2025-12-24 or an ISO 8601 date-time.' });
 
+/** A bookings list asks for at most this many days at once (a calendar's year). */
+export const MAX_BOOKING_LIST_DAYS = 366;
 export const listBookingsQuerySchema = catalogPageQuerySchema
   .extend({
     status: statusListSchema.optional(),
@@ -290,9 +286,16 @@ export const listBookingsQuerySchema = catalogPageQuerySchema
     order: z.enum(['asc', 'desc']).default('asc'),
   })
   .superRefine((v, ctx) => {
+    if (v.from === undefined || v.to === undefined) return;
+    // The range as instants, a date standing for its whole day (in UTC: the business's zone moves it by hours at most).
+    const isDate = (x: string) => x.length === 10;
+    const from = Date.parse(isDate(v.from) ? `${v.from}T00:00:00Z` : v.from);
+    const to = Date.parse(isDate(v.to) ? `${v.to}T00:00:00Z` : v.to) + (isDate(v.to) ? DAY_MS : 0);
     // Compared only when both are of the same form: a date's instant depends on the business's time zone.
-    const sameForm = v.from !== undefined && v.to !== undefined && (v.from.length === 10) === (v.to.length === 10);
-    if (sameForm && Date.parse(v.to!) < Date.parse(v.from!)) ctx.addIssue({ code: 'custom', path: ['to'], message: "'to' cannot be before 'from'." });
+    if (isDate(v.from) === isDate(v.to) && Date.parse(v.to) < Date.parse(v.from))
+      ctx.addIssue({ code: 'custom', path: ['to'], message: "'to' cannot be before 'from'." });
+    else if (to - from > MAX_BOOKING_LIST_DAYS * DAY_MS)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `Ask for at most ${MAX_BOOKING_LIST_DAYS} days at once.` });
   });
 export type ListBookingsQuery = z.output<typeof listBookingsQuerySchema>;
 
@@ -398,18 +401,15 @@ export const SLOT_STEP_MINUTES = 15;
 
 export const availabilityQuerySchema = z
   .object({
-    from: catalogDateSchema,
-    to: catalogDateSchema,
+    from: calendarDateSchema,
+    to: calendarDateSchema,
     pets: z.coerce.number().int('A whole number of pets.').min(1, 'At least 1 pet.').max(MAX_BOOKING_PETS, `At most ${MAX_BOOKING_PETS} pets.`).default(1),
     /** The pending booking its owner is changing: its own hold is ignored, so its time is offered again. */
     excludeBookingId: uuid.optional(),
   })
   .superRefine((v, ctx) => {
-    if (!isRealDate(v.from) || !isRealDate(v.to)) return;
-    const days = daysBetween(v.from, v.to);
-    if (days < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: "'to' cannot be before 'from'." });
-    else if (days + 1 > AVAILABILITY_MAX_DAYS)
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `Ask for at most ${AVAILABILITY_MAX_DAYS} days at once.` });
+    const problem = dateRangeProblem(v.from, v.to, AVAILABILITY_MAX_DAYS);
+    if (problem) ctx.addIssue({ code: 'custom', ...problem });
   });
 export type AvailabilityQuery = z.output<typeof availabilityQuerySchema>;
 

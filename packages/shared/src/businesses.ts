@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { mediaSchema } from './media.js';
 import { phoneSchema } from './auth.js';
 import { serviceSchema } from './services.js';
+import { calendarDateSchema } from './input.js';
 
 // ───────────────────────── building blocks ─────────────────────────
 
@@ -15,15 +16,6 @@ export type CatalogPageQuery = z.infer<typeof catalogPageQuerySchema>;
 /** "HH:MM", 24-hour. */
 export const catalogClockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a 24-hour time like 09:30.');
 export const catalogWeekdaySchema = z.number().int().min(0, 'Days are 0 (Sunday) to 6 (Saturday).').max(6, 'Days are 0 (Sunday) to 6 (Saturday).');
-
-/** A calendar date 'YYYY-MM-DD' that exists (no 2025-02-30). */
-export const catalogDateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2025-12-24.')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'This date does not exist.');
 
 export function isIanaTimeZone(name: string): boolean {
   try {
@@ -169,7 +161,7 @@ const businessFields = {
   serviceArea: serviceAreaSchema.nullable().optional(),
   operatingHours: operatingHoursSchema.optional(),
   closedDates: z
-    .array(catalogDateSchema)
+    .array(calendarDateSchema)
     .max(366)
     .refine((d) => new Set(d).size === d.length, 'Each closed date once.')
     .optional(),
@@ -195,7 +187,7 @@ export const businessDocumentBodySchema = z.object({
   title: z.string().trim().min(1, 'Title is required.').max(200),
   issuer: optionalText(200),
   policyNumber: optionalText(100),
-  expiresOn: catalogDateSchema.nullable().optional(),
+  expiresOn: calendarDateSchema.nullable().optional(),
   mediaId: z.uuid().nullable().optional(),
 });
 export type BusinessDocumentBody = z.infer<typeof businessDocumentBodySchema>;

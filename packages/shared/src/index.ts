@@ -17,3 +17,4 @@ export * from './payments.js';
 export * from './tracking.js';
 export * from './notifications.js';
 export * from './realtime.js';
+export * from './input.js';

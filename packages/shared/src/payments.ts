@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { catalogDateSchema, catalogPageQuerySchema } from './businesses.js';
+import { calendarDateSchema, dateRangeProblem } from './input.js';
+import { catalogPageQuerySchema } from './businesses.js';
 
 /*
  * Payment schemas of docs/api/bookings.md ("Payments"). The status list repeats `db/bookings.ts` so the
@@ -57,9 +58,12 @@ export type ListPaymentsQuery = z.output<typeof listPaymentsQuerySchema>;
 export const paymentIdParamsSchema = z.object({ id: uuid });
 export const invoiceQuerySchema = z.object({ format: z.enum(['html', 'pdf']).default('html') });
 
-export const earningsQuerySchema = z
-  .object({ from: catalogDateSchema.optional(), to: catalogDateSchema.optional() })
-  .refine((v) => !v.from || !v.to || v.to >= v.from, { path: ['to'], message: "'to' cannot be before 'from'." });
+/** Earnings cover at most this many days at once (a year, a leap year included). */
+export const MAX_EARNINGS_DAYS = 366;
+export const earningsQuerySchema = z.object({ from: calendarDateSchema.optional(), to: calendarDateSchema.optional() }).superRefine((v, ctx) => {
+  const problem = dateRangeProblem(v.from, v.to, MAX_EARNINGS_DAYS);
+  if (problem) ctx.addIssue({ code: 'custom', ...problem });
+});
 export type EarningsQuery = z.infer<typeof earningsQuerySchema>;
 
 // ───────────────────────── responses ─────────────────────────
@@ -103,6 +107,8 @@ export const intentResponseSchema = z.object({
 });
 export type IntentResponse = z.infer<typeof intentResponseSchema>;
 
+/** Earnings list the newest payouts of the period, at most this many; the totals cover all of them. */
+export const EARNINGS_PAYOUTS_LISTED = 200;
 export const earningsSchema = z.object({
   currency: z.string(),
   grossMinor: minor,
@@ -110,6 +116,8 @@ export const earningsSchema = z.object({
   refundsMinor: minor,
   tipsMinor: minor,
   netMinor: minor,
+  /** Payments in the period (in `currency`); `payouts` lists the newest EARNINGS_PAYOUTS_LISTED of them. */
+  payoutCount: z.number().int(),
   payouts: z.array(
     z.object({
       paymentId: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDateSchema } from './input.js';
 import { emailSchema, phoneSchema } from './auth.js';
 import { mediaSchema } from './media.js';
 
@@ -23,7 +24,7 @@ const subText = (max: number) =>
     .union([z.string().trim().max(max, `At most ${max} characters.`), z.null()])
     .optional()
     .transform((v) => v ?? '');
-const isoDate = z.iso.date({ message: 'Use the format YYYY-MM-DD.' });
+const isoDate = calendarDateSchema;
 
 export const emergencyContactSchema = z.object({
   name: z.string().trim().min(1, 'Name is required.').max(120),
@@ -54,6 +55,8 @@ const petFields = {
   species: z.enum(SPECIES),
   breed: optionalText(80),
   birthDate: z.union([isoDate, z.null()]).optional(),
+  /** With a birth date: the owner is not sure of it (shown as "about"). An age always gives an estimated date. */
+  birthDateEstimated: z.boolean().optional(),
   /** Instead of a birth date: the date is then estimated from today. */
   ageYears: z.union([z.number().min(0).max(40), z.null()]).optional(),
   weightKg: z.union([z.number().positive('Must be more than 0.').max(150), z.null()]).optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { calendarDateSchema } from './input.js';
 import { bookingBodyShape, bookingSchema } from './bookings.js';
-import { catalogDateSchema, catalogWeekdaySchema } from './businesses.js';
+import { catalogWeekdaySchema } from './businesses.js';
 
 /*
  * Weekly series (docs/api/bookings.md "Recurrence" and "Series"): the rule, its expansion into dates
@@ -35,7 +36,7 @@ export const weeklyRuleSchema = z
       .refine((a) => new Set(a).size === a.length, 'Each weekday once.')
       .transform((a) => [...a].sort((x, y) => x - y)),
     interval: z.number().int('Every 1 to 4 weeks.').min(1, 'Every 1 to 4 weeks.').max(MAX_SERIES_INTERVAL, 'Every 1 to 4 weeks.').default(1),
-    until: catalogDateSchema.nullable().optional(),
+    until: calendarDateSchema.nullable().optional(),
     count: countSchema.nullable().optional(),
   })
   .superRefine((v, ctx) => {
@@ -176,7 +177,7 @@ export type SeriesDetail = z.infer<typeof seriesDetailSchema>;
 /** Cancels every pending/confirmed occurrence on or after `from` (default: today). */
 export const cancelSeriesBodySchema = z.object({
   reason: z.string().trim().min(1, 'Give a reason.').max(500, 'At most 500 characters.'),
-  from: catalogDateSchema.optional(),
+  from: calendarDateSchema.optional(),
 });
 export type CancelSeriesBody = z.infer<typeof cancelSeriesBodySchema>;
 export const cancelSeriesResponseSchema = z.object({ cancelled: z.number().int() });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instantSchema } from './input.js';
 
 /*
  * Live walks: worker presence and location updates, a booking's track, walk events, the ETA and the
@@ -19,6 +20,12 @@ export const TRACK_GAP_SECONDS = 60;
 /** Owners see other people's workers on a grid of about this many metres, without identity. */
 export const APPROXIMATE_POSITION_METERS = 200;
 export const TRACK_BATCH_MAX = 500;
+/**
+ * A booking's track keeps at most this many points: 13.9 hours at the live rate of one a second, more
+ * than the longest walk (12 hours). Offline uploads beyond it are refused; reads never take more, so
+ * the tracking view and the walk report cost the same whatever a device sent.
+ */
+export const MAX_TRACK_POINTS = 50_000;
 
 export const lngSchema = z.number().min(-180, 'Longitude is between -180 and 180.').max(180, 'Longitude is between -180 and 180.');
 export const latSchema = z.number().min(-90, 'Latitude is between -90 and 90.').max(90, 'Latitude is between -90 and 90.');
@@ -29,7 +36,7 @@ export const locationPointSchema = z.object({
   lat: latSchema,
   /** Radius of 68 % confidence, metres (the browser's `coords.accuracy`). */
   accuracyM: z.number().min(0).max(10_000),
-  recordedAt: z.iso.datetime({ offset: true }),
+  recordedAt: instantSchema,
   speedMps: z.number().min(0).max(200).nullable().optional(),
   heading: z.number().min(0).max(360).nullable().optional(),
 });
@@ -72,7 +79,7 @@ export type WalkEventKind = (typeof WALK_EVENT_KINDS)[number];
 export const walkEventInputSchema = z
   .object({
     kind: z.enum(WALK_EVENT_KINDS),
-    at: z.iso.datetime({ offset: true }),
+    at: instantSchema,
     lng: lngSchema.optional(),
     lat: latSchema.optional(),
     note: z.string().trim().min(1).max(2000).optional(),

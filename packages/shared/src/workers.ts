@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { calendarDateSchema, instantSchema } from './input.js';
 import { emailSchema } from './auth.js';
 import { PASSWORD_MAX_LENGTH } from './password.js';
-import { catalogClockTimeSchema, catalogDateSchema, catalogMediaSchema, catalogWeekdaySchema, weeklyWindowsSchema } from './businesses.js';
+import { catalogClockTimeSchema, catalogMediaSchema, catalogWeekdaySchema, weeklyWindowsSchema } from './businesses.js';
 
 export const WORKER_INVITATION_DAYS = 7;
 
@@ -36,7 +37,7 @@ export type AcceptWorkerInvitationBody = z.infer<typeof acceptWorkerInvitationBo
 const certificationSchema = z.object({
   name: z.string().trim().min(1, 'Name is required.').max(120),
   issuer: z.string().trim().max(120).nullable().optional(),
-  expiresOn: catalogDateSchema.nullable().optional(),
+  expiresOn: calendarDateSchema.nullable().optional(),
 });
 
 export const updateWorkerBodySchema = z
@@ -62,7 +63,7 @@ export const weeklyAvailabilitySchema = weeklyWindowsSchema(
   'end',
 );
 
-const instant = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date-time with a time zone, like 2025-07-01T09:00:00Z.' });
+const instant = instantSchema;
 export const timeOffInputSchema = z
   .object({ startsAt: instant, endsAt: instant, reason: z.string().trim().max(300).nullable().optional() })
   .refine((v) => Date.parse(v.endsAt) > Date.parse(v.startsAt), { message: 'Time off must end after it starts.', path: ['endsAt'] });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { businessTimeZoneSchema, catalogDateSchema, operatingHoursSchema, serviceAreaSchema } from '../src/businesses.js';
+import { businessTimeZoneSchema, operatingHoursSchema, serviceAreaSchema } from '../src/businesses.js';
+import { calendarDateSchema } from '../src/input.js';
 
 const ring = (points: [number, number][]) => ({ type: 'Polygon', coordinates: [points] });
 
@@ -99,7 +100,7 @@ describe('business fields', () => {
   });
 
   it('dates must exist', () => {
-    expect(catalogDateSchema.safeParse('2024-02-29').success).toBe(true);
-    expect(catalogDateSchema.safeParse('2025-02-29').success).toBe(false);
+    expect(calendarDateSchema.safeParse('2024-02-29').success).toBe(true);
+    expect(calendarDateSchema.safeParse('2025-02-29').success).toBe(false);
   });
 });

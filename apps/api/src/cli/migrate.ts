@@ -6,7 +6,8 @@ import { createQueue } from '../platform/queue.js';
 /** Applies the schema migrations and the job queue's own schema: run once per release in production. */
 try {
   const config = loadConfig();
-  const database = await openDatabase(config);
+  // Migrations may take longer than a request's statement timeout.
+  const database = await openDatabase(config.database.kind === 'postgres' ? { ...config, database: { ...config.database, statementTimeoutMs: 0 } } : config);
   const before = await database.pendingMigrations();
   await database.migrate();
   const queue = createQueue(database, pino({ level: 'warn' }));

@@ -22,6 +22,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().default(path.join(repoRoot, 'data')),
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   REDIS_URL: url(['redis', 'rediss']).optional(),
   SMTP_URL: url(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().default('WalkyDoggy <no-reply@walkydoggy.local>'),
@@ -84,7 +86,10 @@ export type Config = {
   port: number;
   publicUrl: string;
   dataDir: string;
-  database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; dir: string };
+  /** `statementTimeoutMs`: PostgreSQL cancels a statement of the API's pool running longer (0: never). */
+  database: { kind: 'postgres'; url: string; poolMax: number; statementTimeoutMs: number } | { kind: 'pglite'; dir: string };
+  /** Bearer token for /metrics; without one, /metrics is open outside production and off in production. */
+  metricsToken: string | null;
   redisUrl: string | null;
   mail: { from: string; smtpUrl: string | null; outboxDir: string };
   jwtSecret: string;
@@ -152,7 +157,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     publicUrl,
     dataDir,
-    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX } : { kind: 'pglite', dir: path.join(dataDir, 'pgdata') },
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS }
+      : { kind: 'pglite', dir: path.join(dataDir, 'pgdata') },
+    metricsToken: e.METRICS_TOKEN ?? null,
     redisUrl: e.REDIS_URL ?? null,
     mail: { from: e.MAIL_FROM, smtpUrl: e.SMTP_URL ?? null, outboxDir: path.join(dataDir, 'outbox') },
     jwtSecret: e.JWT_SECRET ?? localSecret(dataDir),

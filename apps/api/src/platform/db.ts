@@ -66,8 +66,13 @@ export function pgliteDatabase(pglite: PGlite, ownsClient = true): Database {
   };
 }
 
-export function postgresDatabase(url: string, poolMax = 10): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolMax });
+/**
+ * `statementTimeoutMs`: PostgreSQL cancels any statement of this pool that runs longer (SQLSTATE 57014,
+ * answered 503 by the error handler), so no request can hold a connection and a core for minutes.
+ * Migrations pass 0 (no limit).
+ */
+export function postgresDatabase(url: string, poolMax = 10, statementTimeoutMs = 0): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}) });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
@@ -89,7 +94,7 @@ export function postgresDatabase(url: string, poolMax = 10): Database {
 }
 
 export async function openDatabase(config: Config): Promise<Database> {
-  if (config.database.kind === 'postgres') return postgresDatabase(config.database.url, config.database.poolMax);
+  if (config.database.kind === 'postgres') return postgresDatabase(config.database.url, config.database.poolMax, config.database.statementTimeoutMs);
   return pgliteDatabase(await openPglite(config.database.dir));
 }
 

@@ -57,3 +57,10 @@ export class TooManyRequests extends AppError {
     super(429, code, message, undefined, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
   }
 }
+
+/** The database, a cache or a provider cannot answer now; the caller may try again after `retryAfterSeconds`. */
+export class ServiceUnavailable extends AppError {
+  constructor(message = 'The service is busy. Try again in a moment.', retryAfterSeconds = 1) {
+    super(503, 'SERVICE_UNAVAILABLE', message, undefined, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+  }
+}

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { PRESENCE_TTL_SECONDS } from '@walkydoggy/shared';
 import { rowsOf, type Db } from './db.js';
+import type { RedisLink } from './redis.js';
 
 /*
  * The live index of online workers' latest positions (docs/api/live.md, "Workers online"): who is
@@ -12,6 +13,9 @@ import { rowsOf, type Db } from './db.js';
  * `putMany`, one pipeline with Redis).
  * An entry not refreshed for PRESENCE_TTL_SECONDS is not live: reads skip it (Redis prunes it) and
  * the presence sweep takes the worker offline.
+ * While Redis is away the PostGIS index answers (`worker_presence` is written in both modes, so it
+ * has every position); the GEO set, which missed the changes meanwhile, answers again once it has been
+ * brought in step with `worker_presence` (`resilientLiveIndex`).
  */
 
 export type LngLat = { lng: number; lat: number };
@@ -35,11 +39,23 @@ export const SEEN_KEY = 'wd:geo:seen';
 
 const staleBefore = (now: Date) => now.getTime() - PRESENCE_TTL_SECONDS * 1000;
 
-export function createLiveIndex(deps: { db: Db; redis: Redis | null }): LiveIndex {
-  return deps.redis ? redisLiveIndex(deps.redis) : postgisLiveIndex(deps.db);
+type Logger = { warn(obj: object, msg: string): void };
+
+/** One per app (the routes and the sweep share it): Redis GEO with a PostGIS fallback, or PostGIS alone. */
+export function createLiveIndex(deps: { db: Db; redis: RedisLink | null; log: Logger }): LiveIndex {
+  const postgis = postgisLiveIndex(deps.db);
+  return deps.redis ? resilientLiveIndex(redisLiveIndex(deps.redis.client), postgis, { ...deps, redis: deps.redis }) : postgis;
 }
 
-export function redisLiveIndex(redis: Redis): LiveIndex {
+type RedisLiveIndex = LiveIndex & {
+  /**
+   * Puts `live` in (a seen time only moves forward: a newer one written meanwhile stays) and takes
+   * `gone` out: the index brought in step with `worker_presence` after Redis missed changes.
+   */
+  load(live: { workerId: string; position: LngLat; at: Date }[], gone: string[]): Promise<void>;
+};
+
+export function redisLiveIndex(redis: Redis): RedisLiveIndex {
   /** Drops entries older than the TTL from both sets; returns who they were. */
   async function prune(now: Date): Promise<string[]> {
     const stale = await redis.zrangebyscore(SEEN_KEY, '-inf', `(${staleBefore(now)}`);
@@ -101,6 +117,113 @@ export function redisLiveIndex(redis: Redis): LiveIndex {
     async expired(now) {
       return prune(now);
     },
+    async load(live, gone) {
+      const pipeline = redis.pipeline();
+      if (gone.length) pipeline.zrem(SEEN_KEY, ...gone).zrem(GEO_KEY, ...gone);
+      if (live.length)
+        pipeline
+          .geoadd(GEO_KEY, ...live.flatMap((e) => [e.position.lng, e.position.lat, e.workerId]))
+          .zadd(SEEN_KEY, 'GT', ...live.flatMap((e) => [e.at.getTime(), e.workerId]));
+      const failed = (await pipeline.exec())?.find(([err]) => err);
+      if (failed) throw failed[0];
+    },
+  };
+}
+
+/**
+ * Redis while it is up and in step, PostGIS otherwise; never an error from Redis. Writes go to Redis
+ * whenever it is up (a failed one is dropped: the PostGIS copy has it). Redis misses what happens
+ * while it is away (or when a write fails), so it answers reads only after being loaded from
+ * `worker_presence` again: online workers with their latest position and seen time in, workers who
+ * went offline out. The load starts as soon as Redis is up (after a failed write: at the next read),
+ * reads wait for it, and until it has succeeded they are answered from PostGIS. Entries of workers
+ * unknown to `worker_presence` are left alone: the sweep prunes what is stale.
+ */
+export function resilientLiveIndex(
+  redisIndex: RedisLiveIndex,
+  postgis: LiveIndex,
+  deps: { db: Db; redis: Pick<RedisLink, 'isUp' | 'onChange'>; log: Logger },
+): LiveIndex {
+  const link = deps.redis;
+  let inStep = false;
+  /** Bumped by every event that may put Redis out of step; a sync that started before one does not count. */
+  let generation = 0;
+  let syncing: Promise<void> | null = null;
+  link.onChange((up) => {
+    generation++;
+    inStep = false;
+    if (up) void ready();
+  });
+
+  function outOfStep(err: unknown, what: string) {
+    generation++;
+    inStep = false;
+    if (link.isUp()) deps.log.warn({ err }, `live index: ${what} in Redis failed; PostgreSQL answers until it is in step again`);
+  }
+
+  async function load() {
+    const started = generation;
+    const rows = rowsOf<{ worker_id: string; live: boolean; lng: number | null; lat: number | null; seen_at: Date | string | null }>(
+      await deps.db.execute(sql`
+        select worker_id, (online_at is not null and location is not null and seen_at is not null) as live,
+               st_x(location::geometry) as lng, st_y(location::geometry) as lat, seen_at
+        from worker_presence`),
+    );
+    const live = rows.filter((r) => r.live);
+    await redisIndex.load(
+      live.map((r) => ({ workerId: r.worker_id, position: { lng: Number(r.lng), lat: Number(r.lat) }, at: new Date(r.seen_at!) })),
+      rows.filter((r) => !r.live).map((r) => r.worker_id),
+    );
+    if (generation === started && link.isUp()) inStep = true;
+  }
+
+  /** True when Redis may answer reads; brings it in step first when it is up but not yet in step. */
+  async function ready(): Promise<boolean> {
+    if (inStep) return true;
+    if (!link.isUp()) return false;
+    syncing ??= load()
+      .catch((err: unknown) => outOfStep(err, 'loading the index'))
+      .finally(() => (syncing = null));
+    await syncing;
+    return inStep;
+  }
+
+  const write = async (what: string, op: () => Promise<void>) => {
+    if (!link.isUp()) return;
+    try {
+      await op();
+    } catch (err) {
+      outOfStep(err, what);
+    }
+  };
+
+  const read = async <T>(what: string, fromRedis: () => Promise<T>, fromPostgis: () => Promise<T>): Promise<T> => {
+    if (await ready()) {
+      try {
+        return await fromRedis();
+      } catch (err) {
+        outOfStep(err, what);
+      }
+    }
+    return fromPostgis();
+  };
+
+  return {
+    put: (workerId, position, at) => write('a position', () => redisIndex.put(workerId, position, at)),
+    putMany: (entries) => write('positions', () => redisIndex.putMany(entries)),
+    remove: (workerId) => write('a removal', () => redisIndex.remove(workerId)),
+    near: (center, radiusM, limit, now) =>
+      read(
+        'a search',
+        () => redisIndex.near(center, radiusM, limit, now),
+        () => postgis.near(center, radiusM, limit, now),
+      ),
+    expired: (now) =>
+      read(
+        'pruning',
+        () => redisIndex.expired(now),
+        () => postgis.expired(now),
+      ),
   };
 }
 

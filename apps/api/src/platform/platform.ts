@@ -10,7 +10,8 @@ import { createSettings } from './settings.js';
 import { createPasswordHasher } from './passwords.js';
 import { createSecretBox } from './tokens.js';
 import { createAuthGuard } from './auth-guard.js';
-import { createRedis } from './redis.js';
+import { createRedis, createRedisLink } from './redis.js';
+import { createLiveIndex } from './live-index.js';
 import { createRealtime } from './realtime.js';
 import { createSms } from './sms.js';
 import { createPush } from './push.js';
@@ -24,6 +25,7 @@ export type AppDeps = {
   /** Replaces the mail transport (tests capture mail this way). */
   mailTransport?: Transporter;
   clock?: Clock;
+  /** A Redis client to use instead of one for REDIS_URL (null: none); the app does not close it. */
   redis?: Redis | null;
 };
 
@@ -36,7 +38,9 @@ export async function createPlatform(app: FastifyInstance, config: Config, deps:
   // The embedded database migrates itself; production runs `npm run db:migrate` once per release.
   if (database.kind === 'pglite' && ownsDatabase) await database.migrate();
   const clock = deps.clock ?? systemClock;
-  const redis = deps.redis !== undefined ? deps.redis : createRedis(config.redisUrl);
+  const client = deps.redis !== undefined ? deps.redis : createRedis(config.redisUrl);
+  // Every use of Redis goes through the link: fail fast, no unhandled rejections, one health state.
+  const redis = client && createRedisLink(client, { log: app.log, owned: deps.redis === undefined });
   const queue: Queue = createQueue(database, app.log, { expireSeconds: config.jobs.expireSeconds });
   const mailer = createMailer(config, app.log, deps.mailTransport);
   const settings = createSettings(database.db, clock);
@@ -44,6 +48,7 @@ export async function createPlatform(app: FastifyInstance, config: Config, deps:
   const realtime = createRealtime(app, { config, db: database.db, redis });
   return {
     realtime,
+    liveIndex: createLiveIndex({ db: database.db, redis, log: app.log }),
     sms: createSms(config, app.log),
     push: createPush(config, app.log),
     notifier: createNotifier({ queue, clock, config }),
@@ -53,7 +58,6 @@ export async function createPlatform(app: FastifyInstance, config: Config, deps:
     db: database.db,
     clock,
     redis,
-    ownsRedis: deps.redis === undefined && redis !== null,
     queue,
     mailer,
     settings,

@@ -2,10 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { businesses, users, workers } from '@walkydoggy/shared/db';
 import {
+  inputProblem,
   REALTIME_NAMESPACE,
   REALTIME_PATH,
   rooms,
@@ -19,6 +19,7 @@ import { verifyAccessToken, type AccessToken } from './auth-guard.js';
 import type { Config } from './config.js';
 import type { Db } from './db.js';
 import { AppError, Unauthorized, ValidationFailed } from './errors.js';
+import { isRedisUnavailable, redisErrorToHttp, type RedisLink } from './redis.js';
 
 /*
  * Socket.IO on the API's HTTP server (docs/api/live.md). A socket authenticates with the access token
@@ -26,6 +27,9 @@ import { AppError, Unauthorized, ValidationFailed } from './errors.js';
  * businesses). When the token expires the socket leaves every room until `auth:refresh` brings a new
  * one. With Redis configured, the Redis adapter makes several API instances one: a broadcast on one
  * reaches sockets on all, and `serverSideEmit` tells the other instances things (cache invalidation).
+ * While Redis is away a broadcast still reaches the sockets of its own instance (the adapter's publish
+ * fails quietly, platform/redis.ts), and caches kept fresh by server events stop trusting themselves
+ * (`serverEventsDelivered`, `onServerEventsLost`).
  * Modules add client events with `handle`; every acknowledgement uses the HTTP envelope.
  */
 
@@ -57,6 +61,13 @@ export type Realtime = {
   /** Tells every instance, this one included, `event` (cache invalidation and the like). */
   broadcastServer(event: string, payload: unknown): void;
   onServer(event: string, listener: (payload: unknown) => void): void;
+  /**
+   * False while other instances' server events may be lost (Redis away): what they keep fresh may be
+   * stale, so read it from the database instead. Always true for a lone instance.
+   */
+  serverEventsDelivered(): boolean;
+  /** Called when server events may have been missed (Redis went away, or came back): drop what they keep fresh. */
+  onServerEventsLost(listener: () => void): void;
   /** Connected sockets on this instance (metrics, benchmarks). */
   localSockets(): number;
   namespace: Namespace<ClientToServerEvents, ServerToClientEvents, ServerEvents, SocketData>;
@@ -64,6 +75,7 @@ export type Realtime = {
 
 /** The ack for a thrown error: the same envelope an HTTP route would answer with. */
 export function errorAck(err: unknown): ErrorEnvelope {
+  err = redisErrorToHttp(err) ?? err;
   if (err instanceof AppError)
     return { success: false, error: { code: err.code, message: err.message, ...(err.details?.length ? { details: err.details } : {}) } };
   return { success: false, error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' } };
@@ -71,6 +83,10 @@ export function errorAck(err: unknown): ErrorEnvelope {
 
 /** Parses a socket payload with a Zod schema; invalid input is a ValidationFailed with `payload.*` paths, as HTTP's `body.*`. */
 export function parsePayload<T extends z.ZodType>(schema: T, payload: unknown): z.infer<T> {
+  // The rules every HTTP input obeys (platform/validation.ts) hold for socket payloads too.
+  const problem = inputProblem(payload);
+  if (problem)
+    throw new ValidationFailed('Some fields are not valid.', [{ path: ['payload', ...problem.path].join('.'), message: problem.message, code: problem.code }]);
   const result = schema.safeParse(payload);
   if (result.success) return result.data;
   throw new ValidationFailed(
@@ -79,7 +95,7 @@ export function parsePayload<T extends z.ZodType>(schema: T, payload: unknown): 
   );
 }
 
-export function createRealtime(app: FastifyInstance, deps: { config: Config; db: Db; redis: Redis | null }): Realtime {
+export function createRealtime(app: FastifyInstance, deps: { config: Config; db: Db; redis: RedisLink | null }): Realtime {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, ServerEvents, SocketData>(app.server, {
     path: REALTIME_PATH,
     serveClient: false,
@@ -89,16 +105,18 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
     pingTimeout: 20_000,
     maxHttpBufferSize: 64 * 1024,
   });
-  let adapterClients: Redis[] = [];
-  if (deps.redis) {
-    const pub = deps.redis.duplicate();
-    const sub = deps.redis.duplicate();
-    adapterClients = [pub, sub];
+  const link = deps.redis;
+  if (link) {
+    const { pub, sub } = link.pubSub();
     io.adapter(createAdapter(pub, sub, { key: 'wd-io' }));
   }
   const nsp = io.of(REALTIME_NAMESPACE);
   const handlers = new Map<string, ClientHandler>();
   const serverListeners = new Map<string, ((payload: unknown) => void)[]>();
+  const lostListeners: (() => void)[] = [];
+  link?.onChange(() => {
+    for (const listener of lostListeners) listener();
+  });
 
   const verify = (token: unknown) => verifyAccessToken(app, token);
 
@@ -176,7 +194,7 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
           const data = await handler(socket, user, payload);
           reply({ success: true, data: data ?? null });
         } catch (err) {
-          if (!(err instanceof AppError)) app.log.error({ err, event }, 'socket event handler failed');
+          if (!(err instanceof AppError) && !isRedisUnavailable(err)) app.log.error({ err, event }, 'socket event handler failed');
           reply(errorAck(err));
         }
       });
@@ -207,16 +225,16 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
     // Not io.close(): that would also close Fastify's HTTP server, which Fastify closes itself.
     io.engine.close();
   });
-  app.addHook('onClose', async () => {
-    await Promise.all(adapterClients.map((client) => client.quit().catch(() => {})));
-  });
 
   return {
     toUser: (userId, event, ...args) => emit(rooms.user(userId), event, ...args),
     toBooking: (bookingId, event, ...args) => emit(rooms.booking(bookingId), event, ...args),
     toBusiness: (businessId, event, ...args) => emit(rooms.business(businessId), event, ...args),
     closeBookingRoom(bookingId) {
-      nsp.in(rooms.booking(bookingId)).socketsLeave(rooms.booking(bookingId));
+      const room = rooms.booking(bookingId);
+      // The Redis adapter empties rooms only through Redis, this instance's included: do this one directly.
+      nsp.local.in(room).socketsLeave(room);
+      nsp.in(room).socketsLeave(room);
     },
     handle(event, handler) {
       handlers.set(event, handler);
@@ -224,10 +242,14 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
     broadcastServer(event, payload) {
       for (const listener of serverListeners.get(event) ?? []) listener(payload);
       // Other instances only (serverSideEmit does not reach the sender); a lone instance has none.
-      if (deps.redis) nsp.serverSideEmit('wd:server', event, payload);
+      if (link) nsp.serverSideEmit('wd:server', event, payload);
     },
     onServer(event, listener) {
       serverListeners.set(event, [...(serverListeners.get(event) ?? []), listener]);
+    },
+    serverEventsDelivered: () => !link || link.isUp(),
+    onServerEventsLost(listener) {
+      lostListeners.push(listener);
     },
     localSockets: () => nsp.sockets.size,
     namespace: nsp,

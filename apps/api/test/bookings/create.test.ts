@@ -23,12 +23,19 @@ describe('POST /v1/bookings', () => {
   it('books a walk: the server prices it, numbers it, assigns the free worker, records the request and mails the business', async () => {
     const date = nextDay();
     const before = await bookingCounts(t);
-    // A price or total from the client is not part of the request and is ignored.
-    const res = await book(t, m.petOwner, {
+    // A price or total from the client is not part of the request: refused by name, nothing written.
+    const priced = await book(t, m.petOwner, {
       ...bookingBody(m, { startsAt: berlin(date, '10:00'), notes: 'Ring twice' }),
       price: { totalMinor: 1 },
       totalMinor: 1,
     });
+    expect(priced.statusCode, priced.body).toBe(400);
+    expect(priced.json().error.details).toEqual([
+      { path: 'body.price', message: 'Unknown field.', code: 'unrecognized_keys' },
+      { path: 'body.totalMinor', message: 'Unknown field.', code: 'unrecognized_keys' },
+    ]);
+    expect(await bookingCounts(t)).toEqual(before);
+    const res = await book(t, m.petOwner, bookingBody(m, { startsAt: berlin(date, '10:00'), notes: 'Ring twice' }));
     expect(res.statusCode, res.body).toBe(201);
     const b = res.json().data;
     expect(b).toMatchObject({

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { EARNINGS_PAYOUTS_LISTED } from '@walkydoggy/shared';
 import { payments } from '@walkydoggy/shared/db';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { expectMatrix, newBusiness } from '../businesses/fixtures.js';
@@ -49,6 +50,7 @@ describe('GET /v1/businesses/:id/earnings', () => {
       refundsMinor: 1666,
       tipsMinor: 500,
       netMinor: 5333 + 500 - 1666 - 550,
+      payoutCount: 3,
       payouts: undefined,
     });
     expect(data.payouts).toHaveLength(3);
@@ -73,7 +75,29 @@ describe('GET /v1/businesses/:id/earnings', () => {
     const january = (await earnings(m.admin.accessToken, '?from=2030-01-01&to=2030-01-01')).json().data;
     expect(january).toMatchObject({ grossMinor: 9999, platformFeesMinor: 1499, netMinor: 8500, tipsMinor: 0, refundsMinor: 0 });
     const empty = (await earnings(m.owner.accessToken, '?from=2029-01-01&to=2029-01-31')).json().data;
-    expect(empty).toEqual({ currency: 'EUR', grossMinor: 0, platformFeesMinor: 0, refundsMinor: 0, tipsMinor: 0, netMinor: 0, payouts: [] });
+    expect(empty).toEqual({ currency: 'EUR', grossMinor: 0, platformFeesMinor: 0, refundsMinor: 0, tipsMinor: 0, netMinor: 0, payoutCount: 0, payouts: [] });
+  });
+
+  it('lists the newest EARNINGS_PAYOUTS_LISTED payouts of a busy period; the totals count them all', async () => {
+    const before = (await earnings(m.owner.accessToken)).json().data;
+    const paid = await paidBooking(t, m, 'succeeded', { totalMinor: 2000 });
+    await setBookingStatus(t, paid.booking.id, 'completed');
+    const tip = (await intent(t, m.petOwner.accessToken, { bookingId: paid.booking.id, kind: 'tip', amountMinor: 500 })).json().data.payment.id;
+    await confirm(t, m.petOwner.accessToken, tip);
+    // Many more tips like it, each a minute older, as a busy business would take in a month.
+    const copies = EARNINGS_PAYOUTS_LISTED + 5;
+    await t.db.execute(sql`insert into payments
+      select (jsonb_populate_record(null::payments, to_jsonb(p) || jsonb_build_object('id', gen_random_uuid(), 'provider_intent_id', null,
+        'paid_at', p.paid_at - make_interval(mins => g)))).*
+      from payments p, generate_series(1, ${copies}) g where p.id = ${tip}`);
+    const after = (await earnings(m.owner.accessToken)).json().data;
+    expect(after.payoutCount).toBe(before.payoutCount + 2 + copies);
+    expect(after.tipsMinor).toBe(before.tipsMinor + 500 * (copies + 1));
+    expect(after.grossMinor).toBe(before.grossMinor + 2000);
+    expect(after.netMinor).toBe(after.grossMinor + after.tipsMinor - after.refundsMinor - after.platformFeesMinor);
+    expect(after.payouts).toHaveLength(EARNINGS_PAYOUTS_LISTED);
+    const times = after.payouts.map((p: { paidAt: string }) => Date.parse(p.paidAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
   it('is for the owner and admins', async () => {

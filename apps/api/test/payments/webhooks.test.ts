@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { paymentEvents, payoutAccounts } from '@walkydoggy/shared/db';
@@ -85,11 +86,48 @@ describe('POST /v1/webhooks/stripe: verification', () => {
     expect((await paymentRow(t, paymentId)).status).toBe('authorized');
   });
 
-  it('refuses a validly signed event of a type it does not handle (400), storing nothing', async () => {
-    const before = await paymentCounts(t);
-    const res = await deliver(fake.event('customer.created', { id: 'cus_1', object: 'customer' }));
-    expect(res.statusCode).toBe(400);
-    expect(await paymentCounts(t)).toEqual(before);
+  it('stores a signed event it cannot use, unprocessed, and acknowledges it (200) so it is not sent again', async () => {
+    const { paymentId } = await stripePayment();
+    const row = await paymentRow(t, paymentId);
+    const pi = { id: 'pi_x', object: 'payment_intent', latest_charge: null };
+    const unusable: [string, string, string][] = [
+      // [why, exact body, the id it is kept under ('' = the hash of its bytes)]
+      ['a type we do not handle', JSON.stringify(fake.event('customer.created', { id: 'cus_1', object: 'customer' }, 'evt_type')), 'evt_type'],
+      ['data.object null', JSON.stringify(fake.event('payment_intent.succeeded', null, 'evt_null')), 'evt_null'],
+      ['data missing', JSON.stringify({ ...fake.event('payment_intent.succeeded', pi, 'evt_nodata'), data: undefined }), 'evt_nodata'],
+      [
+        'an amount as a string',
+        JSON.stringify(fake.event('charge.refunded', { id: 'ch_1', object: 'charge', payment_intent: 'pi_x', amount_refunded: '500' }, 'evt_amount')),
+        'evt_amount',
+      ],
+      ['an object without its id', JSON.stringify(fake.event('refund.updated', { object: 'refund', amount: 5 }, 'evt_noid')), 'evt_noid'],
+      ['no event id', JSON.stringify({ ...fake.event('payment_intent.succeeded', pi), id: undefined }), ''],
+      ['not JSON', '{"id": "evt_broken", "type": ', ''],
+      ['a NUL in a string', JSON.stringify(fake.event('payment_intent.succeeded', { ...pi, description: 'x' }, 'evt_nul')).replace('"x"', '"\\u0000"'), ''],
+    ];
+    for (const [why, payload, id] of unusable) {
+      const signed = fake.signPayload(payload, WEBHOOK_SECRET, Math.floor(t.clock.now().getTime() / 1000));
+      const send = () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/v1/webhooks/stripe',
+          headers: { 'content-type': 'application/json', 'stripe-signature': signed.signature },
+          payload,
+        });
+      const res = await send();
+      expect(res.statusCode, `${why}: ${res.body}`).toBe(200);
+      expect(res.json().data, why).toEqual({ received: true, duplicate: false, ignored: true });
+      const [stored] = await t.db
+        .select()
+        .from(paymentEvents)
+        .where(eq(paymentEvents.id, id || `unusable_${crypto.createHash('sha256').update(payload).digest('hex').slice(0, 32)}`));
+      expect(stored, why).toBeDefined();
+      expect(stored!.processedAt, why).toBeNull();
+      // The same delivery again is a duplicate, not a second row.
+      const again = await send();
+      expect(again.json().data, why).toMatchObject({ duplicate: true });
+    }
+    expect(await paymentRow(t, paymentId)).toEqual(row);
   });
 });
 

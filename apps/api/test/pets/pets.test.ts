@@ -85,6 +85,16 @@ describe('pets CRUD', () => {
     expect(senior).toMatchObject({ birthDate: '2014-06-15', birthDateEstimated: true, ageYears: 11 });
     const none = await createPet(t, owner.accessToken);
     expect(none).toMatchObject({ birthDate: null, ageYears: null, weightKg: null, sex: 'unknown', status: 'active', allergies: [], medications: [] });
+    // A birth date the owner is not sure of is kept as an estimate, and the flag can change on its own.
+    const unsure = await createPet(t, owner.accessToken, { birthDate: '2019-05-01', birthDateEstimated: true });
+    expect(unsure).toMatchObject({ birthDate: '2019-05-01', birthDateEstimated: true });
+    const sure = await t.app.inject({
+      method: 'PUT',
+      url: `/v1/pets/${unsure.id}`,
+      headers: t.bearer(owner.accessToken),
+      payload: { birthDateEstimated: false },
+    });
+    expect(sure.json().data).toMatchObject({ birthDate: '2019-05-01', birthDateEstimated: false });
   });
 
   it('updates only the fields sent, and refuses bad input with field details', async () => {

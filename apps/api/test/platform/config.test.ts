@@ -20,7 +20,7 @@ describe('loadConfig', () => {
       SMTP_URL: 'smtp://mail:25',
       CORS_ORIGINS: 'https://a.example, https://b.example',
     });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/wd', poolMax: 10 });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/wd', poolMax: 10, statementTimeoutMs: 10_000 });
     expect(config.redisUrl).toBe('redis://cache:6379');
     expect(config.mail.smtpUrl).toBe('smtp://mail:25');
     expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);

@@ -390,7 +390,10 @@ export async function startFakeStripe(opts: { secretKey?: string } = {}) {
     },
     /** The body and Stripe-Signature header of a delivery, signed with the endpoint's secret. */
     sign(event: unknown, secret: string, timestamp = now()) {
-      const payload = JSON.stringify(event);
+      return this.signPayload(JSON.stringify(event), secret, timestamp);
+    },
+    /** The same for a body given as its exact text (not JSON, escapes JSON.stringify would not write). */
+    signPayload(payload: string, secret: string, timestamp = now()) {
       return { payload, signature: signer.webhooks.generateTestHeaderString({ payload, secret, timestamp }) };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

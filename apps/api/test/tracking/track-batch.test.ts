@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { queued, world, type Marketplace } from '../bookings/helpers.js';
-import { complete, counters, north, storedPoints, uploadPoints, walk } from './track.fixtures.js';
+import { sql } from 'drizzle-orm';
+import { MAX_TRACK_POINTS } from '@walkydoggy/shared';
+import { rowsOf } from '../../src/platform/db.js';
+import { complete, counters, north, START, storedPoints, uploadPoints, walk } from './track.fixtures.js';
 
 let t: TestApp;
 let m: Marketplace;
@@ -45,6 +48,28 @@ describe('POST /v1/bookings/:id/tracking/points', () => {
     // A point with a stored instant under a new seq is a duplicate too.
     const sameInstant = await uploadPoints(t, m.worker, id, [north(t0, 40, 80, 77)]);
     expect(sameInstant.json().data).toEqual({ accepted: 0, duplicates: 1, jumps: 0, outside: 0 });
+  });
+
+  it('keeps at most MAX_TRACK_POINTS points: a full track takes no more, and the view reads no more', async () => {
+    const t0 = t.clock.now();
+    const id = await walk(t, m, 'in_progress');
+    // A track one point short of full, stored as a day-long walk at one point a second would be.
+    await t.db.execute(sql`insert into booking_track_points (booking_id, recorded_at, seq, lng, lat)
+      select ${id}::uuid, ${t0.toISOString()}::timestamptz + (g * interval '1 second'), g, ${START.lng}, ${START.lat}
+      from generate_series(1, ${MAX_TRACK_POINTS - 1}) as g`);
+    t.clock.advance(MAX_TRACK_POINTS * 1000 + 5 * MINUTE);
+    const last = MAX_TRACK_POINTS - 1;
+    const res = await uploadPoints(t, m.worker, id, [north(t0, last + 1, 0, last + 1), north(t0, last + 2, 0, last + 2), north(t0, last + 3, 0, last + 3)]);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data).toEqual({ accepted: 1, duplicates: 0, jumps: 0, outside: 2 });
+    const full = await uploadPoints(t, m.worker, id, [north(t0, last + 10, 0, last + 10)]);
+    expect(full.json().data).toEqual({ accepted: 0, duplicates: 0, jumps: 0, outside: 1 });
+    const stored = rowsOf<{ n: number }>(await t.db.execute(sql`select count(*)::int as n from booking_track_points where booking_id = ${id}`))[0]!.n;
+    expect(stored).toBe(MAX_TRACK_POINTS);
+    const view = await t.app.inject({ method: 'GET', url: `/v1/bookings/${id}/tracking`, headers: t.bearer(m.petOwner.accessToken) });
+    expect(view.statusCode, view.body.slice(0, 300)).toBe(200);
+    const segments = view.json().data.segments as unknown[][];
+    expect(segments.reduce((n, s) => n + s.length, 0)).toBe(MAX_TRACK_POINTS);
   });
 
   it('is for the assigned worker only: other people of the booking 403, everybody else 404', async () => {

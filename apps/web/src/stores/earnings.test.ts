@@ -7,7 +7,7 @@ import { useEarningsStore } from './earnings';
 
 beforeEach(() => setActivePinia(createPinia()));
 
-const earnings = { currency: 'EUR', grossMinor: 3600, platformFeesMinor: 540, refundsMinor: 900, tipsMinor: 0, netMinor: 2160, payouts: [] };
+const earnings = { currency: 'EUR', grossMinor: 3600, platformFeesMinor: 540, refundsMinor: 900, tipsMinor: 0, netMinor: 2160, payoutCount: 0, payouts: [] };
 
 describe('earnings store', () => {
   it('loads earnings of a period and the payouts account', async () => {

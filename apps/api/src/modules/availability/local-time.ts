@@ -79,11 +79,20 @@ export function weekdayOf(date: string): number {
   return new Date(wallOfDate(date)).getUTCDay();
 }
 
-/** Every date from `from` to `to`, both included. */
+/** No caller asks for more days than this (availability: 31 plus a day either side; day bookings: 31). */
+export const MAX_DATES = 400;
+
+/**
+ * Every date from `from` to `to`, both included. Counted in days, not by comparing strings: past
+ * year 9999 ISO strings stop sorting as dates. More than MAX_DATES is a caller's bug, refused rather
+ * than worked through.
+ */
 export function datesBetween(from: string, to: string): string[] {
-  const dates: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) dates.push(d);
-  return dates;
+  const start = wallOfDate(from);
+  const count = Math.round((wallOfDate(to) - start) / DAY_MS) + 1;
+  if (!Number.isFinite(count)) throw new RangeError(`not dates: ${from}, ${to}`);
+  if (count > MAX_DATES) throw new RangeError(`${count} dates asked for; at most ${MAX_DATES}`);
+  return Array.from({ length: Math.max(0, count) }, (_, i) => dateOfWall(start + i * DAY_MS));
 }
 
 /** The local date of an instant. */

@@ -43,7 +43,8 @@ export async function receiveUpload(request: FastifyRequest, maxBytes: number): 
     if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PROTO_VIOLATION')
       throw new ValidationFailed('The form has too many or invalid fields.');
     if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data.');
-    throw err;
+    // Anything else the parser throws (no boundary, a body cut short, a malformed part) is the request's.
+    throw new ValidationFailed('The upload is not valid multipart/form-data, or it was cut short.');
   }
   if (!file || file.length === 0) throw ValidationFailed.field('body.file', 'Choose a file to upload.');
   return { fields, file };

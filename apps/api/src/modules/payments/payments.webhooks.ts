@@ -91,7 +91,9 @@ export async function applyEvent(tx: Executor, d: Deps, event: ProviderEvent): P
 /**
  * `POST /webhooks/stripe`. The signature covers the exact bytes Stripe sent, so this plugin (and
  * only it) keeps JSON bodies raw. An event is stored by its id and processed in the same
- * transaction: a redelivery finds it stored and changes nothing.
+ * transaction: a redelivery finds it stored and changes nothing. A signed event we cannot use is
+ * stored unprocessed and acknowledged (2xx), so the provider stops retrying; only an unsigned or
+ * stale one is refused (400).
  */
 export function webhooksPlugin(p: Deps): FastifyPluginAsync {
   return async (app) => {
@@ -116,19 +118,22 @@ export function webhooksPlugin(p: Deps): FastifyPluginAsync {
           if (err instanceof WebhookRejected) throw new BadRequest(err.message);
           throw err;
         }
-        const { event, payload } = verified;
+        const { id, type, event, payload, problem } = verified;
         const duplicate = await p.db.transaction(async (tx) => {
           const stored = await tx
             .insert(paymentEvents)
-            .values({ id: event.id, provider: p.payments.name, type: event.type, payload, receivedAt: p.clock.now() })
+            .values({ id, provider: p.payments.name, type, payload, receivedAt: p.clock.now() })
             .onConflictDoNothing()
             .returning({ id: paymentEvents.id });
           if (!stored.length) return true;
+          // Kept unprocessed (processed_at null) for someone to look at; acknowledged so it is not sent again.
+          if (!event) return false;
           await applyEvent(tx, p, event);
-          await tx.update(paymentEvents).set({ processedAt: p.clock.now() }).where(eq(paymentEvents.id, event.id));
+          await tx.update(paymentEvents).set({ processedAt: p.clock.now() }).where(eq(paymentEvents.id, id));
           return false;
         });
-        return { success: true as const, data: { received: true, duplicate } };
+        if (problem && !duplicate) request.log.warn({ eventId: id, type, problem }, 'unusable webhook event stored, not processed');
+        return { success: true as const, data: { received: true, duplicate, ...(problem ? { ignored: true } : {}) } };
       },
     );
   };

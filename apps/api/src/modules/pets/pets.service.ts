@@ -50,14 +50,17 @@ function decodeCursor(cursor: string): PetCursor {
 
 /** Turns the request fields into column values; `ageYears` becomes an estimated birth date. */
 function toColumns(input: UpdatePetInput, today: string): Partial<q.NewPetRow> {
-  const { ageYears, weightKg, birthDate, ...rest } = input;
+  const { ageYears, weightKg, birthDate, birthDateEstimated, ...rest } = input;
   const columns: Partial<q.NewPetRow> = {};
   for (const [key, value] of Object.entries(rest)) if (value !== undefined) (columns as Record<string, unknown>)[key] = value;
   if (weightKg !== undefined) columns.weightGrams = weightKg === null ? null : Math.round(weightKg * 1000);
   if (birthDate !== undefined) {
     if (birthDate !== null && birthDate > today) throw ValidationFailed.field('body.birthDate', 'The birth date cannot be in the future.');
     columns.birthDate = birthDate;
-    columns.birthDateEstimated = false;
+    columns.birthDateEstimated = birthDate !== null && Boolean(birthDateEstimated);
+  } else if (birthDateEstimated !== undefined) {
+    // The flag alone: the owner became (un)sure of the date already stored.
+    columns.birthDateEstimated = birthDateEstimated;
   }
   if (ageYears !== undefined && ageYears !== null) {
     columns.birthDate = birthDateFromAge(ageYears, today);

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { goOnlineSchema, locationUpdateSchema, nearbyWorkerSchema, nearbyWorkersQuerySchema, okEnvelope } from '@walkydoggy/shared';
 import type { Platform } from '../../platform/platform.js';
 import { Forbidden } from '../../platform/errors.js';
-import { createLiveIndex } from '../../platform/live-index.js';
 import { parsePayload } from '../../platform/realtime.js';
 import { createLocationLimiter } from './presence.limiter.js';
 import { nearbyWorkers } from './presence.nearby.js';
@@ -18,7 +17,7 @@ const updateResultSchema = z.object({ accepted: z.boolean(), recorded: z.boolean
 /** Workers online and their live position (docs/api/live.md, "Workers online and their location"). */
 export function presenceRoutes(p: Platform, tracks: Tracks): FastifyPluginAsyncZod {
   return async (app) => {
-    const index = createLiveIndex(p);
+    const index = p.liveIndex;
     const presence = createPresence({ ...p, index, limiter: createLocationLimiter(p), tracks, log: () => app.log });
     // preClose: the database is still open; positions accepted while requests drain go out onClose.
     app.addHook('preClose', async () => presence.flush());

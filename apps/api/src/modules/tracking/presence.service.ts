@@ -25,7 +25,8 @@ import type { TrackWorker, Tracks } from './track.service.js';
  *
  * Thousands of positions a second pass through `update`, so it neither reads nor writes the database
  * in the steady state: whether the worker is online is cached per instance (set here on online/offline,
- * other instances told through `broadcastServer`, one read on a miss), every listener hears the move
+ * other instances told through `broadcastServer`, one read on a miss; while Redis is away and they
+ * cannot be told, one batched read per turn instead), every listener hears the move
  * at once, and the latest position per worker waits in memory for the next flush (every FLUSH_MS: one
  * `UPDATE … FROM unnest(…)` for all of them, and one Redis pipeline for the index). A position is
  * ephemeral (the next one replaces it a second later), so its acknowledgement does not wait for the
@@ -83,6 +84,11 @@ export function createPresence(d: Deps) {
     if (typeof state === 'boolean') online.set(workerId, state);
     else online.delete(workerId);
   });
+  // Changes made on other instances while Redis was away never reached this one.
+  d.realtime.onServerEventsLost(() => {
+    online.clear();
+    loading.clear();
+  });
 
   function stateChanged(workerId: string, state: boolean) {
     online.set(workerId, state);
@@ -99,6 +105,8 @@ export function createPresence(d: Deps) {
 
   /** Whether the worker is online: from this instance's memory, else one read (shared by concurrent callers). */
   function isOnline(workerId: string): boolean | Promise<boolean> {
+    // Without the other instances' events the cache may be stale: a worker who went online elsewhere would be refused.
+    if (!d.realtime.serverEventsDelivered()) return readOnline(workerId);
     const known = online.get(workerId);
     if (known !== undefined) return known;
     const inFlight = loading.get(workerId);

@@ -4,7 +4,7 @@ import { PRESENCE_TTL_SECONDS } from '@walkydoggy/shared';
 import type { Platform } from '../../platform/platform.js';
 import { rowsOf } from '../../platform/db.js';
 import { scheduleEvery } from '../../platform/schedule.js';
-import { createLiveIndex, type LiveIndex } from '../../platform/live-index.js';
+import type { LiveIndex } from '../../platform/live-index.js';
 import { PRESENCE_STATE_EVENT } from './presence.service.js';
 
 /**
@@ -35,11 +35,9 @@ export async function sweepPresence(d: Pick<Platform, 'db' | 'realtime'> & { ind
 const EVERY_MINUTE = 60_000;
 
 /** Handles `tracking.presence-sweep`, run every minute. */
-export function registerPresenceSweep(app: FastifyInstance, p: Pick<Platform, 'queue' | 'db' | 'redis' | 'clock' | 'config' | 'realtime'>) {
-  // Stateless over Redis or worker_presence: the routes' index and this one see the same entries.
-  const index = createLiveIndex(p);
+export function registerPresenceSweep(app: FastifyInstance, p: Pick<Platform, 'queue' | 'db' | 'liveIndex' | 'clock' | 'config' | 'realtime'>) {
   p.queue.handle('tracking.presence-sweep', async () => {
-    await sweepPresence({ ...p, index }, p.clock.now());
+    await sweepPresence({ ...p, index: p.liveIndex }, p.clock.now());
   });
   scheduleEvery(app, p, 'tracking.presence-sweep', EVERY_MINUTE);
 }

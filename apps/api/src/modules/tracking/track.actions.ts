@@ -1,4 +1,12 @@
-import { LOCATION_CLOCK_SKEW_MS, type TrackBatch, type TrackBatchResult, type TrackingView, type WalkEvent, type WalkEventInput } from '@walkydoggy/shared';
+import {
+  LOCATION_CLOCK_SKEW_MS,
+  MAX_TRACK_POINTS,
+  type TrackBatch,
+  type TrackBatchResult,
+  type TrackingView,
+  type WalkEvent,
+  type WalkEventInput,
+} from '@walkydoggy/shared';
 import type { Platform } from '../../platform/platform.js';
 import { Conflict, ValidationFailed } from '../../platform/errors.js';
 import { contactsOf, petsOf } from '../bookings/bookings.queries.js';
@@ -48,6 +56,12 @@ export function createTrackActions(p: Deps, tracks: Pick<Tracks, 'flush' | 'etaF
       const stored = await pointsOf(tx, id);
       const to = Math.min(row.completedAt?.getTime() ?? Infinity, now.getTime() + LOCATION_CLOCK_SKEW_MS);
       const outcome = acceptBatch(stored, points, { from: row.startedAt!.getTime(), to: Number.isFinite(to) ? to : null });
+      // A full track (MAX_TRACK_POINTS) takes no more: the rest counts as outside the walk, and the device stops resending it.
+      const room = Math.max(0, MAX_TRACK_POINTS - stored.length);
+      if (outcome.accepted.length > room) {
+        outcome.outside += outcome.accepted.length - room;
+        outcome.accepted = outcome.accepted.slice(0, room);
+      }
       const accepted = await insertPoints(
         tx,
         outcome.accepted.map((pt) => ({ ...pt, bookingId: id })),

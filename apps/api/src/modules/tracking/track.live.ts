@@ -28,6 +28,8 @@ export const FLUSH_POINTS = 500;
  * cached answer is still used while one read refreshes it (no update waits for that read).
  */
 export const ACTIVE_TTL_MS = 60_000;
+/** The same while Redis is away: invalidations from other instances cannot arrive then. */
+export const ACTIVE_TTL_UNDELIVERED_MS = 5_000;
 /** Recent updates kept per worker on the way, enough for ETA_WINDOW_MS at one update a second. */
 const RECENT_MAX = 400;
 
@@ -113,6 +115,9 @@ export function createLiveRecorder(p: Pick<Platform, 'db' | 'realtime' | 'clock'
   // Cold caches (a restart, a burst of new walks) cost one statement per event-loop turn, not per update.
   const activeBookingOf = batchLoader<string, ActiveBooking | null>((ids) => activeBookingsOf(p.db, ids), null);
   const lastPointOf = batchLoader<string, RawPoint | null>((ids) => lastPointsOf(p.db, ids), null);
+  const activeTtl = () => (p.realtime.serverEventsDelivered() ? ACTIVE_TTL_MS : ACTIVE_TTL_UNDELIVERED_MS);
+  // Status changes on other instances while Redis was away were never heard here.
+  p.realtime.onServerEventsLost(() => active.clear());
 
   function activeOf(workerId: string): Promise<ActiveBooking | null> {
     const now = Date.now();
@@ -123,7 +128,7 @@ export function createLiveRecorder(p: Pick<Platform, 'db' | 'realtime' | 'clock'
       return hit.value;
     }
     const value = activeBookingOf(workerId);
-    active.set(workerId, { expires: now + ACTIVE_TTL_MS, value });
+    active.set(workerId, { expires: now + activeTtl(), value });
     // A failed lookup must not stick for the whole TTL.
     value.catch(() => active.delete(workerId));
     return value;
@@ -134,7 +139,7 @@ export function createLiveRecorder(p: Pick<Platform, 'db' | 'realtime' | 'clock'
     hit.refreshing = true;
     activeBookingOf(workerId).then(
       (booking) => {
-        if (active.get(workerId) === hit) active.set(workerId, { expires: now + ACTIVE_TTL_MS, value: Promise.resolve(booking) });
+        if (active.get(workerId) === hit) active.set(workerId, { expires: now + activeTtl(), value: Promise.resolve(booking) });
       },
       () => {
         hit.refreshing = false;

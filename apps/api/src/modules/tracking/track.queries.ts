@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { bookingTrackPoints, bookingTracks, walkEvents } from '@walkydoggy/shared/db';
+import { MAX_TRACK_POINTS } from '@walkydoggy/shared';
 import { rowsOf, type Executor } from '../../platform/db.js';
 import { unusedBookingPhotos } from '../media/media.access.js';
 import type { RawPoint } from './track.js';
@@ -45,7 +46,7 @@ export async function bumpCounters(exec: Executor, counts: { bookingId: string; 
       jumps = ${bookingTracks.jumps} + excluded.jumps, updated_at = excluded.updated_at`);
 }
 
-/** A booking's stored points in time order. */
+/** A booking's stored points in time order: the first MAX_TRACK_POINTS of them. */
 export async function pointsOf(exec: Executor, bookingId: string): Promise<RawPoint[]> {
   const rows = await exec
     .select({
@@ -58,7 +59,8 @@ export async function pointsOf(exec: Executor, bookingId: string): Promise<RawPo
     })
     .from(bookingTrackPoints)
     .where(eq(bookingTrackPoints.bookingId, bookingId))
-    .orderBy(asc(bookingTrackPoints.recordedAt));
+    .orderBy(asc(bookingTrackPoints.recordedAt))
+    .limit(MAX_TRACK_POINTS);
   return rows.map(({ at, ...p }) => ({ ...p, t: at.getTime() }));
 }
 

@@ -73,7 +73,13 @@ export const HANDLED_EVENT_TYPES = [
   'account.updated',
 ] as const;
 
-/** A webhook that is not signed by the provider, is too old, or is of a type we do not handle. */
+/**
+ * A webhook the provider signed: its id and type, the body to keep, and the event we act on — or
+ * null, with the reason, when the body is not something we can use (stored and acknowledged anyway).
+ */
+export type VerifiedWebhook = { id: string; type: string; payload: unknown; event: ProviderEvent | null; problem: string | null };
+
+/** A webhook that is not signed by the provider, or whose signature is too old. */
 export class WebhookRejected extends Error {}
 
 export type PaymentProvider = {
@@ -110,6 +116,9 @@ export type PaymentProvider = {
   /** The simulation's stand-in for the provider's onboarding form; absent when a real form exists. */
   completeTestOnboarding?(accountId: string): Promise<ProviderAccount>;
 
-  /** Verifies and parses a webhook (raw body, signature header); throws WebhookRejected. Absent: no webhooks. */
-  parseWebhook?(rawBody: Buffer, signature: string | undefined, receivedAt: Date): { event: ProviderEvent; payload: unknown };
+  /**
+   * Verifies a webhook's signature (raw body, signature header) and reads it; throws WebhookRejected
+   * only when it is not the provider's. Absent: no webhooks.
+   */
+  parseWebhook?(rawBody: Buffer, signature: string | undefined, receivedAt: Date): VerifiedWebhook;
 };
