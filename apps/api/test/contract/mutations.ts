@@ -332,12 +332,13 @@ function paramVariants(op: Operation, where: 'query' | 'path', tpl: Template, ct
 }
 
 /** The generic malformations of a request body: not JSON, empty, the wrong content type, no body at all. */
-function rawBodyVariants(op: Operation, base: unknown): Variant[] {
+function rawBodyVariants(op: Operation, base: unknown, schema: JsonSchema | null): Variant[] {
   const v = (cls: VariantClass, what: string, mutation: Mutation): Variant => ({ op: op.id, cls, label: what, expect: 'refuse', mutation });
   const out = [v('invalid-json', 'body is not valid JSON', { where: 'raw-body', text: '{"name": "Rex",', contentType: 'application/json' })];
-  if (!op.body) return out;
+  if (!schema) return out;
   out.push(v('empty-body', 'empty body with content-type JSON', { where: 'raw-body', text: '', contentType: 'application/json' }));
-  if (op.body.required) out.push(v('empty-body', 'no body and no content-type', { where: 'raw-body', contentType: null }));
+  // A body that may be null may as well be absent (a decline without a reason).
+  if ((op.body?.required ?? true) && !accepts(schema, null)) out.push(v('empty-body', 'no body and no content-type', { where: 'raw-body', contentType: null }));
   out.push(v('content-type', 'JSON sent as text/plain', { where: 'raw-body', text: JSON.stringify(base ?? {}), contentType: 'text/plain' }));
   out.push(v('content-type', 'form-encoded body', { where: 'raw-body', text: 'name=Rex', contentType: 'application/x-www-form-urlencoded' }));
   return out;
@@ -348,7 +349,7 @@ export function mutationsOf(op: Operation, tpl: Template, bodySchema: JsonSchema
   const dropped = { n: 0 };
   const variants = [...paramVariants(op, 'path', tpl, ctx, dropped), ...paramVariants(op, 'query', tpl, ctx, dropped)];
   if (bodySchema && tpl.body !== undefined) variants.push(...bodyVariants(op, bodySchema, tpl.body, ctx, dropped));
-  if (op.method !== 'GET') variants.push(...rawBodyVariants(op, tpl.body));
+  if (op.method !== 'GET') variants.push(...rawBodyVariants(op, tpl.body, bodySchema));
   return { variants, dropped: dropped.n };
 }
 
