@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { businesses, refreshTokens, users, workers } from '@walkydoggy/shared/db';
 import {
-  inputProblem,
   REALTIME_NAMESPACE,
   REALTIME_PATH,
   rooms,
@@ -18,7 +17,8 @@ import {
 import { sessionIsLive, verifyAccessToken, type AccessToken } from './auth-guard.js';
 import type { Config } from './config.js';
 import type { Db } from './db.js';
-import { AppError, Unauthorized, ValidationFailed } from './errors.js';
+import { AppError, Unauthorized } from './errors.js';
+import { parseInput } from './validation.js';
 import { isRedisUnavailable, redisErrorToHttp, type RedisLink } from './redis.js';
 
 /*
@@ -91,16 +91,7 @@ export function errorAck(err: unknown): ErrorEnvelope {
 
 /** Parses a socket payload with a Zod schema; invalid input is a ValidationFailed with `payload.*` paths, as HTTP's `body.*`. */
 export function parsePayload<T extends z.ZodType>(schema: T, payload: unknown): z.infer<T> {
-  // The rules every HTTP input obeys (platform/validation.ts) hold for socket payloads too.
-  const problem = inputProblem(payload);
-  if (problem)
-    throw new ValidationFailed('Some fields are not valid.', [{ path: ['payload', ...problem.path].join('.'), message: problem.message, code: problem.code }]);
-  const result = schema.safeParse(payload);
-  if (result.success) return result.data;
-  throw new ValidationFailed(
-    'Some fields are not valid.',
-    result.error.issues.map((issue) => ({ path: ['payload', ...issue.path].join('.'), message: issue.message, code: issue.code })),
-  );
+  return parseInput(schema, payload, 'payload');
 }
 
 export function createRealtime(app: FastifyInstance, deps: { config: Config; db: Db; redis: RedisLink | null }): Realtime {

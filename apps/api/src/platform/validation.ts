@@ -1,7 +1,8 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import { validatorCompiler as zodValidatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { inputProblem } from '@walkydoggy/shared';
+import { inputProblem, type FieldError } from '@walkydoggy/shared';
+import { ValidationFailed } from './errors.js';
 
 /*
  * The one validator of every route's input (docs/ARCHITECTURE.md, "Input"). Before a route's own
@@ -98,3 +99,24 @@ export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, ht
     return validate(data);
   };
 };
+
+/**
+ * The same rules for input a route reads itself (a JSON body beside a multipart one, a socket
+ * payload): `inputProblem`, then the schema made strict. Problems are a ValidationFailed with paths
+ * under `root` (`body`, `payload`), as the route validator's would be.
+ */
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root: string): z.infer<T> {
+  const problem = inputProblem(value);
+  if (problem)
+    throw new ValidationFailed('Some fields are not valid.', [{ path: [root, ...problem.path].join('.'), message: problem.message, code: problem.code }]);
+  const result = strictInput(schema).safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationFailed(
+    'Some fields are not valid.',
+    result.error.issues.flatMap((issue): FieldError[] => {
+      const at = [root, ...issue.path.map(String)];
+      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: [...at, key].join('.'), message: 'Unknown field.', code: issue.code }));
+      return [{ path: at.join('.'), message: issue.message, code: issue.code }];
+    }),
+  );
+}

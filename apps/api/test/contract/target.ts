@@ -101,7 +101,9 @@ async function requestOf(s: Started, step: Step, prelude: boolean): Promise<Requ
   if (m?.where === 'raw-body' && !prelude) {
     if (m.text !== undefined) payload = m.text;
     if (m.contentType) headers['content-type'] = m.contentType;
-  } else if (base.upload) body = uploadBody(s.image, base.upload.purpose, m?.where === 'multipart' ? m.kind : null);
+  } else if (base.upload || (m?.where === 'multipart' && !prelude))
+    // A route that takes JSON or multipart (addPetPhoto) gets its multipart variants as uploads, not its JSON base body.
+    body = uploadBody(s.image, base.upload?.purpose ?? null, m?.where === 'multipart' ? m.kind : null);
   else if (base.webhook) {
     const kind = prelude ? null : m?.where === 'webhook' ? m.kind : null;
     body = webhookBody(ctx.fake, world.stripe.intent, ctx.stripe.clock.now(), kind, kind === 'duplicate' ? replay : undefined);

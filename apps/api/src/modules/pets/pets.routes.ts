@@ -19,7 +19,7 @@ import {
   vaccinationSchema,
 } from '@walkydoggy/shared';
 import type { Platform } from '../../platform/platform.js';
-import { ValidationFailed } from '../../platform/errors.js';
+import { parseInput } from '../../platform/validation.js';
 import { requestMeta } from '../auth/auth.routes.js';
 import { createMediaService } from '../media/media.service.js';
 import { receiveUpload, registerUploads } from '../media/media.upload.js';
@@ -196,13 +196,9 @@ export function petsModule(p: Platform): FastifyPluginAsyncZod {
           const upload = await receiveUpload(request, p.config.uploadMaxBytes);
           photo = await photos.addUpload(request.actor, request.params.id, upload.file);
         } else {
-          const body = addPetPhotoBodySchema.safeParse(request.body ?? {});
-          if (!body.success)
-            throw new ValidationFailed(
-              'Some fields are not valid.',
-              body.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message, code: i.code })),
-            );
-          photo = await photos.addExisting(request.actor, request.params.id, body.data.mediaId);
+          // Two kinds of body, so the route reads this one itself, by the same rules as every other.
+          const body = parseInput(addPetPhotoBodySchema, request.body ?? {}, 'body');
+          photo = await photos.addExisting(request.actor, request.params.id, body.mediaId);
         }
         reply.status(201);
         return { ...ok, data: photo };
