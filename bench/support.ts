@@ -7,6 +7,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -86,38 +87,46 @@ export type SentStatement = { text: string; values: (string | null)[]; named: bo
  * statements of other requests are mixed in.
  */
 export async function recordStatements(child: ChildProcess, during: () => Promise<void>): Promise<SentStatement[]> {
-  const ask = <T>(message: string, key: string) =>
-    new Promise<T>((resolve) => {
-      const answer = (m: unknown) => {
-        if (m && typeof m === 'object' && key in m) {
-          child.off('message', answer);
-          resolve((m as Record<string, T>)[key]!);
-        }
-      };
-      child.on('message', answer);
-      child.send(message);
-    });
-  await ask<boolean>('record', 'recording');
+  await askChild<boolean>(child, 'record', 'recording');
   const done = await during().then(
     () => null,
     (err: unknown) => err,
   );
-  const sent = await ask<SentStatement[]>('recorded', 'recorded');
+  const sent = await askChild<SentStatement[]>(child, 'recorded', 'recorded');
   if (done) throw done;
   return sent;
 }
 
 /** How many statements the API child has sent to the database so far. */
 export function statementsSent(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
+  return askChild<number>(child, 'statements', 'statements');
+}
+
+/**
+ * A CPU profile of the API child while `during` runs (V8's sampling profiler, every 100 µs, through
+ * the inspector), written to `file` (open it in Chrome DevTools or speedscope): where one request
+ * spends its time, without profiling the whole run as BENCH_CPU_PROF does.
+ */
+export async function profileChild<T>(child: ChildProcess, file: string, during: () => Promise<T>): Promise<T> {
+  await askChild<boolean>(child, 'profile:start', 'profiling');
+  try {
+    return await during();
+  } finally {
+    await askChild<string>(child, { profileTo: path.resolve(file) }, 'profiled');
+  }
+}
+
+/** Sends `message` to a child server and waits for its answer, the message that has `key`. */
+function askChild<T>(child: ChildProcess, message: string | Record<string, unknown>, key: string): Promise<T> {
+  return new Promise<T>((resolve) => {
     const answer = (m: unknown) => {
-      if (m && typeof m === 'object' && 'statements' in m) {
+      if (m && typeof m === 'object' && key in m) {
         child.off('message', answer);
-        resolve((m as { statements: number }).statements);
+        resolve((m as Record<string, T>)[key]!);
       }
     };
     child.on('message', answer);
-    child.send('statements');
+    child.send(message);
   });
 }
 
@@ -154,7 +163,8 @@ async function serveChild(role: string) {
     }
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof query;
-  process.on('message', (m) => {
+  let profiler: Session | null = null;
+  process.on('message', async (m) => {
     if (m === 'statements') process.send!({ statements });
     if (m === 'record') {
       recording = [];
@@ -163,6 +173,23 @@ async function serveChild(role: string) {
     if (m === 'recorded') {
       process.send!({ recorded: recording ?? [] });
       recording = null;
+    }
+    if (m === 'profile:start') {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
+      await profiler.post('Profiler.start');
+      process.send!({ profiling: true });
+    }
+    if (m && typeof m === 'object' && 'profileTo' in m && profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      profiler.disconnect();
+      profiler = null;
+      const file = String((m as { profileTo: string }).profileTo);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(profile));
+      process.send!({ profiled: file });
     }
   });
   const { buildApp } = await import('../apps/api/src/app.js');
