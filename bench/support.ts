@@ -130,6 +130,27 @@ function askChild<T>(child: ChildProcess, message: string | Record<string, unkno
   });
 }
 
+/**
+ * The configuration of the API child (outside production, so /metrics is open): no job workers, rate
+ * limits out of reach, the bench's token secret. Seeds read from it what the API will use (the
+ * password cost, the upload limit).
+ */
+export async function benchApiConfig(databaseUrl: string) {
+  const { loadConfig } = await import('../apps/api/src/platform/config.js');
+  return loadConfig({
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'silent',
+    JOB_WORKERS: 'false',
+    RATE_LIMIT_MAX: '100000000',
+    AUTH_RATE_LIMIT_MAX: '100000000',
+    JWT_SECRET,
+    ACCESS_TOKEN_SECONDS: String(BENCH_TOKEN_SECONDS),
+    SEED_DEMO: 'false',
+    DATA_DIR: path.join(os.tmpdir(), 'wd-bench-api'),
+    DATABASE_POOL_MAX: String(CONNECTIONS / 2),
+  });
+}
+
 async function serveChild(role: string) {
   if (role === 'hello') {
     const { default: Fastify } = await import('fastify');
@@ -193,20 +214,7 @@ async function serveChild(role: string) {
     }
   });
   const { buildApp } = await import('../apps/api/src/app.js');
-  const { loadConfig } = await import('../apps/api/src/platform/config.js');
-  const config = loadConfig({
-    DATABASE_URL: process.env.WD_BENCH_DB,
-    LOG_LEVEL: 'silent',
-    JOB_WORKERS: 'false',
-    RATE_LIMIT_MAX: '100000000',
-    AUTH_RATE_LIMIT_MAX: '100000000',
-    JWT_SECRET,
-    ACCESS_TOKEN_SECONDS: String(BENCH_TOKEN_SECONDS),
-    SEED_DEMO: 'false',
-    DATA_DIR: path.join(os.tmpdir(), 'wd-bench-api'),
-    DATABASE_POOL_MAX: String(CONNECTIONS / 2),
-  });
-  const app = await buildApp(config);
+  const app = await buildApp(await benchApiConfig(process.env.WD_BENCH_DB!));
   await app.listen({ port: 0, host: '127.0.0.1' });
   process.send!({ port: (app.server.address() as { port: number }).port });
   process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));

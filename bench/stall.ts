@@ -1,0 +1,225 @@
+/**
+ * Event-loop stalls (`npm run bench -- stall`): for each route family, its most expensive valid request
+ * (stall-families.ts) against the worst case seeded on PostgreSQL (stall-seed.ts), sent REPEATS times,
+ * one at a time, to the API in a child process. Meanwhile a probe in a worker thread of this process
+ * (stall-probe.ts) sends `GET /healthz` back-to-back on its own keep-alive connection and records the
+ * longest it waited for an answer; the API's own `nodejs_eventloop_stall_seconds` histogram is read
+ * from /metrics before and after. The ceiling, measured in the same run: the probe's worst wait with
+ * no request running (before the families and after them). Goal: no request makes /healthz wait more
+ * than 100 ms. A request that is not 2xx fails the run (it would not be a valid one).
+ *
+ * For every request over the goal, one more run is profiled (V8's sampling profiler in the API child,
+ * `profileChild`) and where its time goes is printed below the table; the profiles are kept in
+ * BENCH_STALL_PROFILE_DIR (default: a folder in the system's temporary directory; `BENCH_STALL_PROFILE=0`
+ * skips them). BENCH_PG_URL overrides the PostgreSQL server, BENCH_STALL_REPEATS the runs per request
+ * (3), BENCH_STALL_CITY the businesses of the city (3,000), BENCH_STALL_TRACK_POINTS the walk's track.
+ */
+import type { ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import sharp from 'sharp';
+import { formatSummary, summarizeProfile } from './cpu-profile.js';
+import { childServer, machine, profileChild, scratchDatabase, stop } from './support.js';
+import { families, type BenchRequest, type Family } from './stall-families.js';
+import { watchHealth, type ProbeWindow } from './stall-probe.js';
+import { REFRESH_PRESENCE_SQL } from './stall-seed-live.js';
+import { seedStall, type StallWorld } from './stall-seed.js';
+
+const REPEATS = Number(process.env.BENCH_STALL_REPEATS ?? 3);
+const GOAL_MS = 100;
+const IDLE_MS = 3000;
+/** Between runs: the previous request's leftovers (garbage collection, pool upkeep) are not the next one's. */
+const SETTLE_MS = 300;
+const PROFILE = process.env.BENCH_STALL_PROFILE !== '0';
+const PROFILE_DIR = path.resolve(process.env.BENCH_STALL_PROFILE_DIR ?? path.join(os.tmpdir(), 'wd-bench-stall-profiles'));
+/** The API's limits: 40 megapixels, UPLOAD_MAX_BYTES (5 MB by default). */
+const IMAGE_SIDE = 6320;
+const UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ───────────────────────── the API's stall histogram ─────────────────────────
+
+type Histogram = { buckets: [number, number][]; sum: number; count: number };
+type Stalls = { count: number; sumMs: number; largest: string };
+
+async function readStalls(base: string): Promise<Histogram> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+  const buckets = [...text.matchAll(/^nodejs_eventloop_stall_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)].map(
+    (m): [number, number] => [m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])],
+  );
+  return { buckets, sum: value(/^nodejs_eventloop_stall_seconds_sum (\S+)/m), count: value(/^nodejs_eventloop_stall_seconds_count (\S+)/m) };
+}
+
+/** Stalls between two readings: how many, their sum, and the bucket the longest fell in. */
+function stallsBetween(a: Histogram, b: Histogram): Stalls {
+  const count = b.count - a.count;
+  const grew = b.buckets.map(([le, n], i) => [le, n - (a.buckets[i]?.[1] ?? 0)] as const);
+  // Buckets are cumulative: the longest stall lies in the first bucket that holds all of them.
+  const index = grew.findIndex(([, n]) => n === count);
+  const [le] = grew[index] ?? [Infinity];
+  const below = index > 0 ? grew[index - 1]![0] : 0;
+  const largest = count === 0 ? '—' : le === Infinity ? `> ${below * 1000} ms` : `${below * 1000}–${le * 1000} ms`;
+  return { count, sumMs: (b.sum - a.sum) * 1000, largest };
+}
+
+// ───────────────────────── one request ─────────────────────────
+
+type Run = { status: number; ms: number; bytes: number; window: ProbeWindow; stalls: Stalls; problem: string | null };
+
+async function send(base: string, r: BenchRequest): Promise<{ status: number; bytes: number; body: string }> {
+  const headers: Record<string, string> = {};
+  if (r.token) headers.authorization = `Bearer ${r.token}`;
+  if (r.json !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${base}${r.path}`, { method: r.method, headers, body: r.form ?? (r.json === undefined ? undefined : JSON.stringify(r.json)) });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  // Only small answers are kept as text (to check them, or to show what went wrong).
+  return { status: response.status, bytes: bytes.length, body: bytes.length < 200_000 || response.status >= 300 ? bytes.toString('utf8', 0, 200_000) : '' };
+}
+
+async function measure(base: string, probe: Awaited<ReturnType<typeof watchHealth>>, family: Family, run: number): Promise<Run> {
+  await family.before?.();
+  const request = family.build(run);
+  await sleep(SETTLE_MS);
+  const before = await readStalls(base);
+  const started = performance.now();
+  const { result, window } = await probe.measure(() => send(base, request));
+  const ms = performance.now() - started;
+  // A stall is recorded when the loop runs again, possibly just after the answer left.
+  await sleep(SETTLE_MS);
+  const stalls = stallsBetween(before, await readStalls(base));
+  let problem: string | null = null;
+  if (result.status < 200 || result.status > 299) problem = `${result.status}: ${result.body.slice(0, 400)}`;
+  else if (family.check) problem = family.check(result.body ? JSON.parse(result.body) : null);
+  return { status: result.status, ms, bytes: result.bytes, window, stalls, problem };
+}
+
+// ───────────────────────── the image ─────────────────────────
+
+/** A JPEG of IMAGE_SIDE² pixels (just under the API's 40 MP) just under the upload limit: smooth noise, enlarged. */
+async function largestImage(): Promise<Buffer> {
+  const noise = await sharp({
+    create: { width: 220, height: 220, channels: 3, background: { r: 120, g: 140, b: 90 }, noise: { type: 'gaussian', mean: 128, sigma: 60 } },
+  })
+    .png()
+    .toBuffer();
+  for (let quality = 92; quality >= 60; quality -= 8) {
+    const jpeg = await sharp(noise).resize(IMAGE_SIDE, IMAGE_SIDE, { kernel: 'cubic' }).jpeg({ quality }).toBuffer();
+    if (jpeg.length <= UPLOAD_MAX_BYTES) return jpeg;
+  }
+  throw new Error('Could not make an image under the upload limit.');
+}
+
+// ───────────────────────── main ─────────────────────────
+
+async function main() {
+  const scratch = await scratchDatabase();
+  let api: ChildProcess | null = null;
+  let probe: Awaited<ReturnType<typeof watchHealth>> | null = null;
+  const client = new pg.Client({ connectionString: scratch.url });
+  try {
+    const seedStart = performance.now();
+    const [world, image] = await Promise.all([seedStall(scratch.url), largestImage()]);
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+    console.log(`Seeded in ${seedSeconds.toFixed(0)} s: ${Object.entries(world.counts).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+    await client.connect();
+
+    const server = await childServer('api', scratch.url);
+    api = server.child;
+    const base = `http://127.0.0.1:${server.port}`;
+    const feeds = JSON.parse((await send(base, { method: 'GET', path: '/v1/calendars', token: world.bossToken })).body) as { data: { kind: string; url: string }[] };
+    const feedUrl = feeds.data.find((f) => f.kind === 'business')!.url;
+    const list = families({ world, image, feedPath: new URL(feedUrl).pathname, refreshPresence: async () => void (await client.query(REFRESH_PRESENCE_SQL)) });
+
+    probe = await watchHealth(server.port);
+    const idle = async () => {
+      const before = await readStalls(base);
+      const { window } = await probe!.measure(() => sleep(IDLE_MS));
+      return { window, stalls: stallsBetween(before, await readStalls(base)) };
+    };
+    // The first probes of a fresh process meet cold code: warm up before the ceiling is measured.
+    await probe.measure(() => sleep(1000));
+    const idleBefore = await idle();
+    const results: { family: Family; runs: Run[]; profile: string | null }[] = [];
+    for (const family of list) {
+      const runs: Run[] = [];
+      for (let run = 0; run < REPEATS; run++) runs.push(await measure(base, probe, family, run));
+      let profile: string | null = null;
+      if (PROFILE && Math.max(...runs.map((r) => r.window.worstMs)) > GOAL_MS) {
+        const file = path.join(PROFILE_DIR, `stall-${family.label.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.cpuprofile`);
+        await family.before?.();
+        await profileChild(api, file, () => send(base, family.build(REPEATS)));
+        profile = `${file}\n${formatSummary(summarizeProfile(file))}`;
+      }
+      results.push({ family, runs, profile });
+      console.log(`${family.label}: ${runs.map((r) => `${r.status} in ${r.ms.toFixed(0)} ms, /healthz waited ${r.window.worstMs.toFixed(0)} ms`).join('; ')}`);
+    }
+    const idleAfter = await idle();
+    report(world, seedSeconds, results, [idleBefore, idleAfter]);
+    const failures = results.flatMap(({ family, runs }) => runs.flatMap((r, i) => (r.problem ? [`${family.label}, run ${i + 1}: ${r.problem}`] : [])));
+    if (failures.length) throw new Error(`Requests that were not the valid request asked for:\n${failures.join('\n')}`);
+  } finally {
+    await probe?.stop();
+    if (api) await stop(api);
+    await client.end().catch(() => {});
+    await scratch.drop();
+  }
+}
+
+function report(
+  world: StallWorld,
+  seedSeconds: number,
+  results: { family: Family; runs: Run[]; profile: string | null }[],
+  idle: { window: ProbeWindow; stalls: Stalls }[],
+) {
+  const f0 = (v: number) => v.toFixed(0);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const size = (bytes: number) => (bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${(bytes / 1024).toFixed(0)} kB`);
+  const rows = results.map(({ family, runs }) => {
+    const worst = Math.max(...runs.map((r) => r.window.worstMs));
+    const stalls = runs.map((r) => r.stalls).filter((s) => s.count > 0);
+    return [
+      family.family,
+      family.label,
+      [...new Set(runs.map((r) => r.status))].join(', '),
+      `${f0(median(runs.map((r) => r.ms)))} ms (${runs.map((r) => f0(r.ms)).join(', ')})`,
+      size(median(runs.map((r) => r.bytes))),
+      `**${f0(worst)} ms** (${runs.map((r) => f0(r.window.worstMs)).join(', ')})`,
+      stalls.length ? `${stalls.reduce((n, s) => n + s.count, 0)}, largest ${stalls.map((s) => s.largest).join(' / ')}` : '0',
+      worst <= GOAL_MS ? 'yes' : 'NO',
+    ];
+  });
+  const idleRows = idle.map((i, n) => [
+    'ceiling',
+    `idle: no request, ${IDLE_MS / 1000} s (${n === 0 ? 'before' : 'after'} the families)`,
+    '—',
+    '—',
+    '—',
+    `**${f0(i.window.worstMs)} ms** (${i.window.probes} probes)`,
+    i.stalls.count ? `${i.stalls.count}, largest ${i.stalls.largest}` : '0',
+    '—',
+  ]);
+  const table = [
+    '| family | request | status | request time: median (runs) | answer | worst /healthz wait (runs) | API stalls ≥ 50 ms: count, largest | ≤ 100 ms |',
+    '|---|---|---|---|---|---|---|---|',
+    ...[...idleRows, ...rows].map((cells) => `| ${cells.join(' | ')} |`),
+  ].join('\n');
+  const over = results.filter(({ runs }) => Math.max(...runs.map((r) => r.window.worstMs)) > GOAL_MS);
+  const load = os.loadavg().map((l) => l.toFixed(1));
+  console.log(`
+Event-loop stalls per request (${REPEATS} runs each, one at a time; PostgreSQL; ${machine()}; load average ${load.join(', ')} at the end; seeded in ${seedSeconds.toFixed(0)} s)
+${table}
+
+- goal: no request makes /healthz wait more than ${GOAL_MS} ms: ${over.length ? `NOT met by ${over.length} of ${results.length} requests` : 'met'}
+- world: ${Object.entries(world.counts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}
+${over
+  .filter((r) => r.profile)
+  .map((r) => `\n${r.family.label}: profile of one more run, ${r.profile}`)
+  .join('\n')}`);
+}
+
+await main();
