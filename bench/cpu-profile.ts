@@ -12,7 +12,8 @@ type ProfileNode = { id: number; callFrame: CallFrame; children?: number[] };
 type CpuProfile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
 
 export type FunctionTime = { name: string; ms: number };
-export type ProfileSummary = { busyMs: number; gcMs: number; self: FunctionTime[]; ours: FunctionTime[] };
+/** `longestBusyMs`: the longest stretch of samples without one of the event loop waiting (`(idle)`): the profiled stall. */
+export type ProfileSummary = { busyMs: number; gcMs: number; longestBusyMs: number; self: FunctionTime[]; ours: FunctionTime[] };
 
 const OURS = /\/(apps\/api\/src|packages\/shared\/src)\//;
 const SPECIAL = new Set(['(root)', '(program)', '(idle)', '(garbage collector)']);
@@ -37,10 +38,14 @@ export function summarizeProfile(file: string, top = 8): ProfileSummary {
   const total = new Map<string, number>();
   let busy = 0;
   let gc = 0;
+  let stretch = 0;
+  let longest = 0;
   profile.samples.forEach((id, i) => {
     // A sample stands for the time until the next one.
     const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
     const frame = byId.get(id)!.callFrame;
+    stretch = frame.functionName === '(idle)' ? 0 : stretch + ms;
+    longest = Math.max(longest, stretch);
     if (frame.functionName === '(idle)' || frame.functionName === '(program)') return;
     busy += ms;
     if (frame.functionName === '(garbage collector)') gc += ms;
@@ -61,13 +66,13 @@ export function summarizeProfile(file: string, top = 8): ProfileSummary {
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, ms]) => ({ name, ms }));
-  return { busyMs: busy, gcMs: gc, self: ranked(self), ours: ranked(total) };
+  return { busyMs: busy, gcMs: gc, longestBusyMs: longest, self: ranked(self), ours: ranked(total) };
 }
 
 export function formatSummary(s: ProfileSummary): string {
   const list = (items: FunctionTime[]) => items.map((f) => `${f.ms.toFixed(0)} ms ${f.name}`).join('; ');
   return [
-    `busy ${s.busyMs.toFixed(0)} ms (garbage collection ${s.gcMs.toFixed(0)} ms)`,
+    `JavaScript ${s.busyMs.toFixed(0)} ms (garbage collection ${s.gcMs.toFixed(0)} ms), the longest without the loop idle ${s.longestBusyMs.toFixed(0)} ms`,
     `  self time: ${list(s.self)}`,
     `  total time in our code: ${list(s.ours)}`,
   ].join('\n');

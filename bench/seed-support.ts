@@ -8,7 +8,8 @@ import { BENCH_TOKEN_SECONDS, JWT_SECRET } from './support.js';
 export type BenchRole = 'pet_owner' | 'business' | 'worker';
 
 /** `list` in slices of `size`: a multi-row insert stays under PostgreSQL's 65,535 parameters. */
-export const chunks = <T>(list: T[], size = 1000): T[][] => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
+export const chunks = <T>(list: T[], size = 1000): T[][] =>
+  Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
 
 /** Operating hours or a worker's weekly window, the same every day of the week. */
 export const everyDay = (open: string, close: string) => [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, open, close }));

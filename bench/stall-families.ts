@@ -109,7 +109,12 @@ export function families(ctx: FamilyContext): Family[] {
           method: 'POST',
           path: '/v1/booking-series',
           token: owner.token,
-          json: { ...slotBody, ...notes, startsAt: localInstant(first, '19:00'), rule: { byDay: [weekdayOf(first)], interval: 1, count: MAX_SERIES_OCCURRENCES } },
+          json: {
+            ...slotBody,
+            ...notes,
+            startsAt: localInstant(first, '19:00'),
+            rule: { byDay: [weekdayOf(first)], interval: 1, count: MAX_SERIES_OCCURRENCES },
+          },
         };
       },
     },
@@ -140,7 +145,11 @@ export function families(ctx: FamilyContext): Family[] {
     },
     { family: 'payments list', label: 'GET /v1/payments, limit 100', build: () => ({ method: 'GET', path: '/v1/payments?limit=100', token: owner.token }) },
     { family: 'export', label: 'GET /v1/users/me/export, the heavy owner', build: () => ({ method: 'GET', path: '/v1/users/me/export', token: owner.token }) },
-    { family: 'pets', label: 'GET /v1/pets, limit 100, every field at its limit', build: () => ({ method: 'GET', path: '/v1/pets?limit=100', token: owner.token }) },
+    {
+      family: 'pets',
+      label: 'GET /v1/pets, limit 100, every field at its limit',
+      build: () => ({ method: 'GET', path: '/v1/pets?limit=100', token: owner.token }),
+    },
     {
       family: 'notifications',
       label: 'GET /v1/notifications, limit 100',
@@ -159,7 +168,12 @@ export function families(ctx: FamilyContext): Family[] {
     {
       family: 'tracking',
       label: `POST /v1/bookings/:id/tracking/points, ${TRACK_BATCH_MAX} late points onto ${walk.points.length}`,
-      build: (run) => ({ method: 'POST', path: `/v1/bookings/${walk.bookingId}/tracking/points`, token: walk.workerToken, json: { points: latePoints(walk.points, run) } }),
+      build: (run) => ({
+        method: 'POST',
+        path: `/v1/bookings/${walk.bookingId}/tracking/points`,
+        token: walk.workerToken,
+        json: { points: latePoints(walk.points, run) },
+      }),
       check: (body) => {
         const accepted = (body as { data?: { accepted?: number } }).data?.accepted;
         return accepted === TRACK_BATCH_MAX ? null : `only ${accepted} of ${TRACK_BATCH_MAX} points accepted`;

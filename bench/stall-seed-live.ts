@@ -89,7 +89,11 @@ export async function seedWalk(
   const spacing = Math.floor((WALK_MINUTES * 60_000) / TRACK_POINTS);
   const points = walkPath(w.home, startedAt.getTime() + Math.floor(spacing / 2), TRACK_POINTS, spacing);
   let written = 0;
-  for (const part of chunks(points, 10_000)) written += await insertPoints(db, part.map((p) => ({ ...p, bookingId })));
+  for (const part of chunks(points, 10_000))
+    written += await insertPoints(
+      db,
+      part.map((p) => ({ ...p, bookingId })),
+    );
   if (written !== points.length) throw new Error(`Only ${written} of ${points.length} track points were written.`);
   const kinds = ['pee', 'poo', 'water', 'food', 'note'] as const;
   await db.insert(walkEvents).values(
@@ -110,7 +114,10 @@ export async function seedWalk(
   const config = await benchApiConfig(dbUrl);
   // The owner's notification of the report is not part of this world: nothing to tell.
   await buildReport({ db, clock: systemClock, config, notifier: { notify: async () => {} } }, { flush: async () => {} }, bookingId);
-  const [worker] = await db.select({ userId: workers.userId }).from(workers).where(sql`${workers.id} = ${w.workerId}`);
+  const [worker] = await db
+    .select({ userId: workers.userId })
+    .from(workers)
+    .where(sql`${workers.id} = ${w.workerId}`);
   return { bookingId, workerToken: accessToken(worker!.userId, 'worker', 7200), points };
 }
 

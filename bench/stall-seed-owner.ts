@@ -24,7 +24,11 @@ type Db = Seeded['db'];
 export type HeavyOwner = { id: string; email: string; password: string; token: string; petIds: string[]; bookingPetIds: string[] };
 
 /** `sentence` repeated up to `max` characters. */
-const fill = (max: number, sentence: string) => sentence.repeat(Math.ceil(max / sentence.length)).slice(0, max).trim();
+const fill = (max: number, sentence: string) =>
+  sentence
+    .repeat(Math.ceil(max / sentence.length))
+    .slice(0, max)
+    .trim();
 
 export async function seedHeavyOwner(seeded: Seeded, index: number): Promise<HeavyOwner> {
   const { users, pets, media, petPhotos, petVaccinations } = await import('@walkydoggy/shared/db');
@@ -78,9 +82,7 @@ export async function seedHeavyOwner(seeded: Seeded, index: number): Promise<Hea
   const petIds = petRows.map((p) => p.id);
 
   // Photos at the per-pet maximum, as uploads would leave them (the files themselves are not read by these routes).
-  const photos = petIds.flatMap((petId, p) =>
-    Array.from({ length: MAX_PET_PHOTOS }, (_, i) => ({ petId, key: `bench/${tag}/pet-${p}-${i}` })),
-  );
+  const photos = petIds.flatMap((petId, p) => Array.from({ length: MAX_PET_PHOTOS }, (_, i) => ({ petId, key: `bench/${tag}/pet-${p}-${i}` })));
   for (const part of chunks(photos)) {
     const rows = await db
       .insert(media)
@@ -101,11 +103,18 @@ export async function seedHeavyOwner(seeded: Seeded, index: number): Promise<Hea
       .returning({ id: media.id });
     await db.insert(petPhotos).values(part.map(({ petId }, i) => ({ petId, mediaId: rows[i]!.id })));
   }
-  await db.insert(petVaccinations).values(
-    petIds.flatMap((petId) =>
-      Array.from({ length: VACCINATIONS_PER_PET }, (_, v) => ({ petId, name: fill(120, `Vaccine ${v + 1} DHPPi/L4 `), administeredOn: '2025-03-01', expiresOn: '2027-03-01' })),
-    ),
-  );
+  await db
+    .insert(petVaccinations)
+    .values(
+      petIds.flatMap((petId) =>
+        Array.from({ length: VACCINATIONS_PER_PET }, (_, v) => ({
+          petId,
+          name: fill(120, `Vaccine ${v + 1} DHPPi/L4 `),
+          administeredOn: '2025-03-01',
+          expiresOn: '2027-03-01',
+        })),
+      ),
+    );
 
   await db.execute(sql`insert into notifications (user_id, type, title, message, data, read_at, created_at)
     select ${ownerId}::uuid, 'booking.confirmed', 'Your walk is confirmed', 'Bench Walkers Around The Clock confirmed the walk of Biscuit and 19 more for ' || to_char(now() - i * interval '52 minutes', 'DD Mon at HH24:MI') || '.',
@@ -123,7 +132,14 @@ export async function seedHeavyOwner(seeded: Seeded, index: number): Promise<Hea
       jsonb_build_object('fields', jsonb_build_array('name', 'careNotes', 'medications')), now() - i * interval '144 minutes'
     from generate_series(1, ${AUDITED_ACTIONS}::int) i`);
 
-  return { id: ownerId, email: account.email, password, token: accessToken(ownerId, 'pet_owner', 7200), petIds, bookingPetIds: petIds.slice(0, MAX_BOOKING_PETS) };
+  return {
+    id: ownerId,
+    email: account.email,
+    password,
+    token: accessToken(ownerId, 'pet_owner', 7200),
+    petIds,
+    bookingPetIds: petIds.slice(0, MAX_BOOKING_PETS),
+  };
 }
 
 /**

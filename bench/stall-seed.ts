@@ -11,7 +11,6 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../apps/api/src/platform/db.js';
 import { AVAILABILITY_MAX_DAYS, MAX_BOOKING_PETS, priceBooking } from '@walkydoggy/shared';
-import { analyze } from './support.js';
 import { accessToken, chunks, everyDay, openSeedDatabase } from './seed-support.js';
 import { seedHeavyOwner, seedInvoice, type HeavyOwner } from './stall-seed-owner.js';
 import { seedPresence, seedWalk, type Walk } from './stall-seed-live.js';
@@ -48,12 +47,14 @@ export type StallWorld = {
 
 /** The local date `days` after `date`. */
 export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-export const localToday = () =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+export const localToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
 /** The longest text a field takes: a sentence repeated up to `max` characters. */
 export const longText = (max: number, sentence = 'Use the side gate, the code is 4821; Biscuit pulls towards the park, keep him on the short lead. ') =>
-  sentence.repeat(Math.ceil(max / sentence.length)).slice(0, max).trim();
+  sentence
+    .repeat(Math.ceil(max / sentence.length))
+    .slice(0, max)
+    .trim();
 
 export async function seedStall(dbUrl: string): Promise<StallWorld> {
   const { businesses, workers, services, pets } = await import('@walkydoggy/shared/db');
@@ -126,7 +127,14 @@ export async function seedStall(dbUrl: string): Promise<StallWorld> {
     priceMax: price(MAX_BOOKING_PETS),
     longNotesFrom: addDays(today, -LONG_NOTES_DAYS),
   };
-  counts.history = await generateBookings(db, { ...common, first: addDays(today, -HISTORY_DAYS), last: addDays(today, -1), hours: HISTORY_HOURS, status: 'completed', from: 0 });
+  counts.history = await generateBookings(db, {
+    ...common,
+    first: addDays(today, -HISTORY_DAYS),
+    last: addDays(today, -1),
+    hours: HISTORY_HOURS,
+    status: 'completed',
+    from: 0,
+  });
   counts.ahead = await generateBookings(db, {
     ...common,
     first: addDays(today, 1),
@@ -158,8 +166,9 @@ export async function seedStall(dbUrl: string): Promise<StallWorld> {
   });
   counts.trackPoints = walk.points.length;
   counts.online = await seedPresence(db, business!.id);
+  // Vacuumed as well as analysed: autovacuum would otherwise set about 200,000 fresh rows during the runs.
+  await db.execute(sql`vacuum (analyze)`);
   await database.close();
-  await analyze(dbUrl);
   return {
     today,
     businessId: business!.id,
