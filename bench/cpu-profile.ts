@@ -17,6 +17,8 @@ export type ProfileSummary = { busyMs: number; gcMs: number; longestBusyMs: numb
 
 const OURS = /\/(apps\/api\/src|packages\/shared\/src)\//;
 const SPECIAL = new Set(['(root)', '(program)', '(idle)', '(garbage collector)']);
+/** The profiler's own work in the profiled process (the inspector session), not the request's. */
+const PROFILER = /^node:inspector/;
 
 /** "workerSlots (apps/api/src/modules/availability/slots.ts)", "partsOffset (luxon/build/es6/luxon.mjs:432)", "writev" (native). */
 function keyOf(frame: CallFrame): string {
@@ -46,7 +48,7 @@ export function summarizeProfile(file: string, top = 8): ProfileSummary {
     const frame = byId.get(id)!.callFrame;
     stretch = frame.functionName === '(idle)' ? 0 : stretch + ms;
     longest = Math.max(longest, stretch);
-    if (frame.functionName === '(idle)' || frame.functionName === '(program)') return;
+    if (frame.functionName === '(idle)' || frame.functionName === '(program)' || PROFILER.test(frame.url)) return;
     busy += ms;
     if (frame.functionName === '(garbage collector)') gc += ms;
     self.set(keyOf(frame), (self.get(keyOf(frame)) ?? 0) + ms);

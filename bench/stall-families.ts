@@ -187,7 +187,7 @@ export function families(ctx: FamilyContext): Family[] {
     },
     {
       family: 'upload',
-      label: `POST /v1/media, a ${(ctx.image.length / 1_048_576).toFixed(1)} MB JPEG (40 MP), pet photo`,
+      label: `POST /v1/media, a ${(ctx.image.length / 1_048_576).toFixed(1)} MB JPEG of 40 MP, pet photo`,
       build: () => {
         const form = new FormData();
         form.set('purpose', 'pet_photo');

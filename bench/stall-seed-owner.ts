@@ -103,18 +103,16 @@ export async function seedHeavyOwner(seeded: Seeded, index: number): Promise<Hea
       .returning({ id: media.id });
     await db.insert(petPhotos).values(part.map(({ petId }, i) => ({ petId, mediaId: rows[i]!.id })));
   }
-  await db
-    .insert(petVaccinations)
-    .values(
-      petIds.flatMap((petId) =>
-        Array.from({ length: VACCINATIONS_PER_PET }, (_, v) => ({
-          petId,
-          name: fill(120, `Vaccine ${v + 1} DHPPi/L4 `),
-          administeredOn: '2025-03-01',
-          expiresOn: '2027-03-01',
-        })),
-      ),
-    );
+  await db.insert(petVaccinations).values(
+    petIds.flatMap((petId) =>
+      Array.from({ length: VACCINATIONS_PER_PET }, (_, v) => ({
+        petId,
+        name: fill(120, `Vaccine ${v + 1} DHPPi/L4 `),
+        administeredOn: '2025-03-01',
+        expiresOn: '2027-03-01',
+      })),
+    ),
+  );
 
   await db.execute(sql`insert into notifications (user_id, type, title, message, data, read_at, created_at)
     select ${ownerId}::uuid, 'booking.confirmed', 'Your walk is confirmed', 'Bench Walkers Around The Clock confirmed the walk of Biscuit and 19 more for ' || to_char(now() - i * interval '52 minutes', 'DD Mon at HH24:MI') || '.',

@@ -26,8 +26,8 @@ export type Stats = { name: string; perSecond: number; p50: number; p99: number;
 
 // ───────────────────────── database ─────────────────────────
 
-/** A new, empty database on the benchmark's server (BENCH_PG_URL), dropped again by `drop`. */
-export async function scratchDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+/** A new, empty database on the benchmark's server (BENCH_PG_URL), dropped again by `drop` (or left there by `keep`). */
+export async function scratchDatabase(): Promise<{ name: string; url: string; drop(): Promise<void>; keep(): Promise<void> }> {
   const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `wd_bench_${crypto.randomBytes(4).toString('hex')}`;
   const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
@@ -39,6 +39,9 @@ export async function scratchDatabase(): Promise<{ name: string; url: string; dr
     url,
     async drop() {
       await admin.query(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+    async keep() {
       await admin.end();
     },
   };
