@@ -1,20 +1,23 @@
 /**
  * Event-loop stalls (`npm run bench -- stall`): for each route family, its most expensive valid request
- * (stall-families.ts) against the worst case seeded on PostgreSQL (stall-seed.ts), sent once cold (the
- * first request of a route meets unprepared statements and unoptimised code: shown, not judged) and
- * REPEATS times more, one at a time, to the API in a child process. Meanwhile a probe in a worker thread of this process
- * (stall-probe.ts) sends `GET /healthz` back-to-back on its own keep-alive connection and records the
- * longest it waited for an answer; the API's own `nodejs_eventloop_stall_seconds` histogram is read
- * from /metrics before and after. The ceiling, measured in the same run: the probe's worst wait with
- * no request running (before the families and after them). Goal: no request makes /healthz wait more
- * than 100 ms. A request that is not 2xx fails the run (it would not be a valid one).
+ * (stall-families.ts) against the worst case seeded on PostgreSQL (stall-seed.ts), sent to the API in a
+ * child process once cold (the first request of a route meets unprepared statements and unoptimised
+ * code: shown, not judged), then REPEATS times, one at a time. Meanwhile a probe in a worker thread of
+ * this process (stall-probe.ts) sends `GET /healthz` back-to-back on its own keep-alive connection and
+ * records the longest it waited for an answer; the API's own `nodejs_eventloop_stall_seconds` histogram
+ * is read from /metrics before and after. The ceiling, measured in the same run: the probe's worst wait
+ * with no request running (before the families and after them). Goal: no request makes /healthz wait
+ * more than 100 ms. A request that is not 2xx fails the run (it would not be a valid one).
  *
- * For every request over the goal, one more run is profiled (V8's sampling profiler in the API child,
- * `profileChild`) and where its time goes is printed below the table; the profiles are kept in
- * BENCH_STALL_PROFILE_DIR (default: a folder in the system's temporary directory; `BENCH_STALL_PROFILE=0`
- * skips them). BENCH_PG_URL overrides the PostgreSQL server, BENCH_STALL_REPEATS the runs per request
- * (3), BENCH_STALL_CITY the businesses of the city (3,000), BENCH_STALL_TRACK_POINTS the walk's track;
- * BENCH_STALL_KEEP_DB=1 keeps the seeded database (its URL is printed) to look into a slow request.
+ * Then one more run without the probe gives the CPU the API's main thread spent on the request: a stall
+ * is at most that long, unless the loop blocks without using CPU (synchronous I/O), whatever the
+ * machine's load adds to the waits. For a request over the goal that run is profiled (V8's sampling
+ * profiler in the API child, `profileChild`) and where its time goes is printed below the table; the
+ * profiles are kept in BENCH_STALL_PROFILE_DIR (default: a folder in the system's temporary directory;
+ * `BENCH_STALL_PROFILE=0` skips them). BENCH_PG_URL overrides the PostgreSQL server, BENCH_STALL_REPEATS
+ * the runs per request (3), BENCH_STALL_CITY the businesses of the city (3,000),
+ * BENCH_STALL_TRACK_POINTS the walk's track; BENCH_STALL_KEEP_DB=1 keeps the seeded database (its URL
+ * is printed) to look into a slow request.
  */
 import type { ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -23,7 +26,7 @@ import pg from 'pg';
 import sharp from 'sharp';
 import { formatSummary, summarizeProfile, type ProfileSummary } from './cpu-profile.js';
 import { MAX_INPUT_PIXELS } from '../apps/api/src/modules/media/media.images.js';
-import { benchApiConfig, childServer, machine, profileChild, scratchDatabase, stop } from './support.js';
+import { benchApiConfig, childServer, machine, mainThreadCpuMs, profileChild, scratchDatabase, stop } from './support.js';
 import { families, type BenchRequest, type Family } from './stall-families.js';
 import { watchHealth, type ProbeWindow } from './stall-probe.js';
 import { REFRESH_PRESENCE_SQL } from './stall-seed-live.js';
@@ -70,7 +73,8 @@ function stallsBetween(a: Histogram, b: Histogram): Stalls {
 // ───────────────────────── one request ─────────────────────────
 
 type Run = { status: number; ms: number; bytes: number; window: ProbeWindow; stalls: Stalls; problem: string | null };
-type Result = { family: Family; cold: Run; runs: Run[]; profile: { file: string; summary: ProfileSummary } | null };
+/** `cpuMs`: the API's main-thread CPU for one more run without the probe (profiled when `profile` is set). */
+type Result = { family: Family; cold: Run; runs: Run[]; cpuMs: number; profile: { file: string; summary: ProfileSummary } | null };
 
 async function send(base: string, r: BenchRequest): Promise<{ status: number; bytes: number; body: string }> {
   const headers: Record<string, string> = {};
@@ -161,14 +165,18 @@ async function main() {
       const cold = await measure(base, probe, family, 0);
       const runs: Run[] = [];
       for (let run = 1; run <= REPEATS; run++) runs.push(await measure(base, probe, family, run));
-      let profile: Result['profile'] = null;
-      if (PROFILE && Math.max(...runs.map((r) => r.window.worstMs)) > GOAL_MS) {
-        const file = path.join(PROFILE_DIR, `stall-${family.label.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.cpuprofile`);
-        await family.before?.();
-        await profileChild(api, file, () => send(base, family.build(REPEATS + 1)));
-        profile = { file, summary: summarizeProfile(file) };
-      }
-      results.push({ family, cold, runs, profile });
+      // One more run without the probe (whose /healthz requests cost the loop CPU too): the loop's CPU
+      // for the request alone, and where it goes when the request was over the goal.
+      const over = Math.max(...runs.map((r) => r.window.worstMs)) > GOAL_MS;
+      const file = path.join(PROFILE_DIR, `stall-${family.label.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.cpuprofile`);
+      await family.before?.();
+      await sleep(SETTLE_MS);
+      const cpuBefore = await mainThreadCpuMs(api);
+      const quiet = () => send(base, family.build(REPEATS + 1));
+      await (PROFILE && over ? profileChild(api, file, quiet) : quiet());
+      const cpuMs = (await mainThreadCpuMs(api)) - cpuBefore;
+      const profile = PROFILE && over ? { file, summary: summarizeProfile(file) } : null;
+      results.push({ family, cold, runs, cpuMs, profile });
       console.log(
         `${family.label}: ${[cold, ...runs].map((r) => `${r.status} in ${r.ms.toFixed(0)} ms, /healthz waited ${r.window.worstMs.toFixed(0)} ms`).join('; ')}`,
       );
@@ -194,7 +202,7 @@ function report(world: StallWorld, seedSeconds: number, results: Result[], idle:
   const f0 = (v: number) => v.toFixed(0);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const size = (bytes: number) => (bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${(bytes / 1024).toFixed(0)} kB`);
-  const rows = results.map(({ family, cold, runs, profile }) => {
+  const rows = results.map(({ family, cold, runs, cpuMs, profile }) => {
     const worst = Math.max(...runs.map((r) => r.window.worstMs));
     const stalls = runs.map((r) => r.stalls).filter((s) => s.count > 0);
     return [
@@ -206,8 +214,8 @@ function report(world: StallWorld, seedSeconds: number, results: Result[], idle:
       `**${f0(worst)} ms** (${runs.map((r) => f0(r.window.worstMs)).join(', ')})`,
       `${f0(cold.window.worstMs)} ms`,
       stalls.length ? `${stalls.reduce((n, s) => n + s.count, 0)}, largest ${stalls.map((s) => s.largest).join(' / ')}` : '0',
-      profile ? `${f0(profile.summary.longestBusyMs)} ms` : '—',
-      worst <= GOAL_MS ? 'yes' : 'NO',
+      `${f0(cpuMs)} ms${profile ? ` (profiled; longest busy ${f0(profile.summary.longestBusyMs)} ms)` : ''}`,
+      worst <= GOAL_MS ? 'yes' : cpuMs < GOAL_MS ? 'NO, but CPU < 100 ms' : 'NO',
     ];
   });
   const idleRows = idle.map((i, n) => [
@@ -223,17 +231,22 @@ function report(world: StallWorld, seedSeconds: number, results: Result[], idle:
     '—',
   ]);
   const table = [
-    '| family | request | status | request time: median (runs) | answer | worst /healthz wait (runs) | cold first run: wait | API stalls ≥ 50 ms in the runs: count, largest | profiled run: longest busy | ≤ 100 ms |',
+    '| family | request | status | request time: median (runs) | answer | worst /healthz wait (runs) | cold first run: wait | API stalls ≥ 50 ms in the runs: count, largest | API main-thread CPU, a run without the probe | ≤ 100 ms |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...[...idleRows, ...rows].map((cells) => `| ${cells.join(' | ')} |`),
   ].join('\n');
   const over = results.filter(({ runs }) => Math.max(...runs.map((r) => r.window.worstMs)) > GOAL_MS);
+  const noise = over.filter((r) => r.cpuMs < GOAL_MS);
   const load = os.loadavg().map((l) => l.toFixed(1));
   console.log(`
 Event-loop stalls per request (${REPEATS} runs each after a cold first one, one at a time; PostgreSQL; ${machine()}; load average ${load.join(', ')} at the end; seeded in ${seedSeconds.toFixed(0)} s)
 ${table}
 
-- goal: no request makes /healthz wait more than ${GOAL_MS} ms: ${over.length ? `NOT met by ${over.length} of ${results.length} requests` : 'met'}
+- goal: no request makes /healthz wait more than ${GOAL_MS} ms: ${over.length ? `NOT met by ${over.length} of ${results.length} requests` : 'met'}${
+    noise.length
+      ? `; ${noise.length} of them cost the API's event loop less than ${GOAL_MS} ms of CPU, so their wait is mostly the machine's load, not their work`
+      : ''
+  }
 - world: ${Object.entries(world.counts)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}

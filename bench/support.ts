@@ -119,6 +119,15 @@ export async function profileChild<T>(child: ChildProcess, file: string, during:
   }
 }
 
+/**
+ * CPU time the API child's main thread (its event loop) has used so far, in ms: a request that costs
+ * it less than 100 ms of CPU cannot stall the loop for 100 ms, whatever the machine's load adds.
+ */
+export async function mainThreadCpuMs(child: ChildProcess): Promise<number> {
+  const { user, system } = await askChild<{ user: number; system: number }>(child, 'cpu', 'threadCpu');
+  return (user + system) / 1000;
+}
+
 /** Sends `message` to a child server and waits for its answer, the message that has `key`. */
 function askChild<T>(child: ChildProcess, message: string | Record<string, unknown>, key: string): Promise<T> {
   return new Promise<T>((resolve) => {
@@ -190,6 +199,7 @@ async function serveChild(role: string) {
   let profiler: Session | null = null;
   process.on('message', async (m) => {
     if (m === 'statements') process.send!({ statements });
+    if (m === 'cpu') process.send!({ threadCpu: process.threadCpuUsage() });
     if (m === 'record') {
       recording = [];
       process.send!({ recording: true });
