@@ -171,10 +171,14 @@ async function main() {
       const file = path.join(PROFILE_DIR, `stall-${family.label.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.cpuprofile`);
       await family.before?.();
       await sleep(SETTLE_MS);
-      const cpuBefore = await mainThreadCpuMs(api);
-      const quiet = () => send(base, family.build(REPEATS + 1));
-      await (PROFILE && over ? profileChild(api, file, quiet) : quiet());
-      const cpuMs = (await mainThreadCpuMs(api)) - cpuBefore;
+      // Read inside the profile: stopping it (serialising and writing the profile) costs the loop too.
+      const quiet = async () => {
+        const before = await mainThreadCpuMs(api!);
+        await send(base, family.build(REPEATS + 1));
+        await sleep(SETTLE_MS);
+        return (await mainThreadCpuMs(api!)) - before;
+      };
+      const cpuMs = await (PROFILE && over ? profileChild(api, file, quiet) : quiet());
       const profile = PROFILE && over ? { file, summary: summarizeProfile(file) } : null;
       results.push({ family, cold, runs, cpuMs, profile });
       console.log(
