@@ -45,20 +45,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ───────────────────────── the API's stall histogram ─────────────────────────
 
-type Histogram = { buckets: [number, number][]; sum: number; count: number };
-type Stalls = { count: number; sumMs: number; largest: string };
+type Histogram = { buckets: [number, number][]; count: number };
+type Stalls = { count: number; largest: string };
 
 async function readStalls(base: string): Promise<Histogram> {
   const text = await (await fetch(`${base}/metrics`)).text();
-  const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
   const buckets = [...text.matchAll(/^nodejs_eventloop_stall_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)].map((m): [number, number] => [
     m[1] === '+Inf' ? Infinity : Number(m[1]),
     Number(m[2]),
   ]);
-  return { buckets, sum: value(/^nodejs_eventloop_stall_seconds_sum (\S+)/m), count: value(/^nodejs_eventloop_stall_seconds_count (\S+)/m) };
+  return { buckets, count: Number(/^nodejs_eventloop_stall_seconds_count (\S+)/m.exec(text)?.[1] ?? NaN) };
 }
 
-/** Stalls between two readings: how many, their sum, and the bucket the longest fell in. */
+/** Stalls between two readings: how many, and the bucket the longest fell in. */
 function stallsBetween(a: Histogram, b: Histogram): Stalls {
   const count = b.count - a.count;
   const grew = b.buckets.map(([le, n], i) => [le, n - (a.buckets[i]?.[1] ?? 0)] as const);
@@ -67,7 +66,7 @@ function stallsBetween(a: Histogram, b: Histogram): Stalls {
   const [le] = grew[index] ?? [Infinity];
   const below = index > 0 ? grew[index - 1]![0] : 0;
   const largest = count === 0 ? '—' : le === Infinity ? `> ${below * 1000} ms` : `${below * 1000}–${le * 1000} ms`;
-  return { count, sumMs: (b.sum - a.sum) * 1000, largest };
+  return { count, largest };
 }
 
 // ───────────────────────── one request ─────────────────────────
@@ -174,8 +173,10 @@ async function main() {
       // Read inside the profile: stopping it (serialising and writing the profile) costs the loop too.
       const quiet = async () => {
         const before = await mainThreadCpuMs(api!);
-        await send(base, family.build(REPEATS + 1));
+        const answer = await send(base, family.build(REPEATS + 1));
         await sleep(SETTLE_MS);
+        if (answer.status < 200 || answer.status > 299)
+          throw new Error(`${family.label}, the run without the probe: ${answer.status} ${answer.body.slice(0, 400)}`);
         return (await mainThreadCpuMs(api!)) - before;
       };
       const cpuMs = await (PROFILE && over ? profileChild(api, file, quiet) : quiet());
