@@ -10,6 +10,7 @@ import {
   MAX_BOOKING_PETS,
   MAX_EARNINGS_DAYS,
   MAX_SERIES_OCCURRENCES,
+  MAX_TRACK_POINTS,
   SEARCH_MAX_RADIUS_KM,
   TRACK_BATCH_MAX,
 } from '@walkydoggy/shared';
@@ -29,8 +30,8 @@ export type Family = {
   check?(body: unknown): string | null;
 };
 
-/** What the families need besides the world: a calendar feed path, the image and a way to refresh presence. */
-export type FamilyContext = { world: StallWorld; feedPath: string; image: Buffer; refreshPresence(): Promise<void> };
+/** What the families need besides the world: a calendar feed path, the image, fresh presence, the walk's report made again. */
+export type FamilyContext = { world: StallWorld; feedPath: string; image: Buffer; refreshPresence(): Promise<void>; rebuildReport(): Promise<void> };
 
 /** The instant of a local wall time in the business's zone, as ISO. */
 const localInstant = (date: string, hhmm: string) => {
@@ -156,18 +157,9 @@ export function families(ctx: FamilyContext): Family[] {
       build: () => ({ method: 'GET', path: '/v1/notifications?limit=100', token: owner.token }),
     },
     {
+      // First: its runs fill the track up to MAX_TRACK_POINTS, which the two reads below then serve.
       family: 'tracking',
-      label: `GET /v1/bookings/:id/tracking, ${walk.points.length} points`,
-      build: () => ({ method: 'GET', path: `/v1/bookings/${walk.bookingId}/tracking`, token: owner.token }),
-    },
-    {
-      family: 'tracking',
-      label: `GET /v1/bookings/:id/report, ${walk.points.length} points`,
-      build: () => ({ method: 'GET', path: `/v1/bookings/${walk.bookingId}/report`, token: owner.token }),
-    },
-    {
-      family: 'tracking',
-      label: `POST /v1/bookings/:id/tracking/points, ${TRACK_BATCH_MAX} late points onto ${walk.points.length}`,
+      label: `POST /v1/bookings/:id/tracking/points, ${TRACK_BATCH_MAX} late points onto ${walk.points.length.toLocaleString('en')}+ (up to ${MAX_TRACK_POINTS.toLocaleString('en')})`,
       build: (run) => ({
         method: 'POST',
         path: `/v1/bookings/${walk.bookingId}/tracking/points`,
@@ -178,6 +170,17 @@ export function families(ctx: FamilyContext): Family[] {
         const accepted = (body as { data?: { accepted?: number } }).data?.accepted;
         return accepted === TRACK_BATCH_MAX ? null : `only ${accepted} of ${TRACK_BATCH_MAX} points accepted`;
       },
+    },
+    {
+      family: 'tracking',
+      label: `GET /v1/bookings/:id/tracking, ${MAX_TRACK_POINTS.toLocaleString('en')} points (a full track)`,
+      build: () => ({ method: 'GET', path: `/v1/bookings/${walk.bookingId}/tracking`, token: owner.token }),
+    },
+    {
+      family: 'tracking',
+      label: `GET /v1/bookings/:id/report, ${MAX_TRACK_POINTS.toLocaleString('en')} points`,
+      before: ctx.rebuildReport,
+      build: () => ({ method: 'GET', path: `/v1/bookings/${walk.bookingId}/report`, token: owner.token }),
     },
     {
       family: 'nearby workers',

@@ -1,18 +1,16 @@
 /**
  * The live part of the stall benchmark's world. The longest walk: a 12-hour walk (the longest booking
- * of a slot service) of the heavy owner's 20 dogs, completed an hour ago, with one point a second (the
- * live path's limit per worker) written by the API's own `insertPoints`, a walk event every ten
- * minutes and the report made by the API's own `buildReport`. And workers online around London (their
- * presence rows, the live index without Redis) for the nearby-workers search.
- *
- * The track is not the largest the API accepts: offline batches (`POST …/tracking/points`, 500
- * points a request) take any number of points at distinct milliseconds of the walk, so a 12-hour walk
- * can hold up to 43.2 million. BENCH_STALL_TRACK_POINTS seeds more (spread evenly over the walk).
+ * of a slot service) of the heavy owner's 20 dogs, completed an hour ago, with as many points as a
+ * track keeps (MAX_TRACK_POINTS, less what the benchmark's own uploads add: `trackPoints`), spread
+ * evenly over the walk and written by the API's own `insertPoints`, a walk event every ten minutes and
+ * the report made by the API's own `buildReport` (`rebuildReport` makes it again, as the job does after
+ * late points). And workers online around London (their presence rows, the live index without Redis)
+ * for the nearby-workers search.
  */
 import { sql } from 'drizzle-orm';
 import { MAX_BOOKING_DURATION_MINUTES, MAX_BOOKING_PETS, priceBooking } from '@walkydoggy/shared';
 import { systemClock } from '../apps/api/src/platform/clock.js';
-import { rowsOf } from '../apps/api/src/platform/db.js';
+import { postgresDatabase, rowsOf } from '../apps/api/src/platform/db.js';
 import { insertPoints } from '../apps/api/src/modules/tracking/track.queries.js';
 import type { RawPoint } from '../apps/api/src/modules/tracking/track.js';
 import { buildReport } from '../apps/api/src/modules/tracking/report.js';
@@ -20,7 +18,6 @@ import { benchApiConfig } from './support.js';
 import { accessToken, chunks, type openSeedDatabase } from './seed-support.js';
 
 export const WALK_MINUTES = MAX_BOOKING_DURATION_MINUTES;
-export const TRACK_POINTS = Number(process.env.BENCH_STALL_TRACK_POINTS ?? WALK_MINUTES * 60);
 export const WALK_EVENT_EVERY_MINUTES = 10;
 export const ONLINE_WORKERS = 5000;
 
@@ -45,7 +42,7 @@ function walkPath(home: { lat: number; lng: number }, from: number, count: numbe
 export async function seedWalk(
   seeded: Seeded,
   dbUrl: string,
-  w: { businessId: string; serviceId: string; workerId: string; ownerId: string; petIds: string[]; home: { lat: number; lng: number } },
+  w: { businessId: string; serviceId: string; workerId: string; ownerId: string; petIds: string[]; home: { lat: number; lng: number }; trackPoints: number },
 ): Promise<Walk> {
   const { bookings, bookingPets, walkEvents, workers } = await import('@walkydoggy/shared/db');
   const { db, tag } = seeded;
@@ -86,8 +83,8 @@ export async function seedWalk(
   await db.insert(bookingPets).values(w.petIds.map((petId) => ({ bookingId, petId })));
 
   // Strictly inside the walk: the first a moment after the start, the last a moment before the end.
-  const spacing = Math.floor((WALK_MINUTES * 60_000) / TRACK_POINTS);
-  const points = walkPath(w.home, startedAt.getTime() + Math.floor(spacing / 2), TRACK_POINTS, spacing);
+  const spacing = Math.floor((WALK_MINUTES * 60_000) / w.trackPoints);
+  const points = walkPath(w.home, startedAt.getTime() + Math.floor(spacing / 2), w.trackPoints, spacing);
   let written = 0;
   for (const part of chunks(points, 10_000))
     written += await insertPoints(
@@ -111,14 +108,27 @@ export async function seedWalk(
       };
     }),
   );
-  const config = await benchApiConfig(dbUrl);
-  // The owner's notification of the report is not part of this world: nothing to tell.
-  await buildReport({ db, clock: systemClock, config, notifier: { notify: async () => {} } }, { flush: async () => {} }, bookingId);
+  await rebuildReport(dbUrl, bookingId, db);
   const [worker] = await db
     .select({ userId: workers.userId })
     .from(workers)
     .where(sql`${workers.id} = ${w.workerId}`);
   return { bookingId, workerToken: accessToken(worker!.userId, 'worker', 7200), points };
+}
+
+/**
+ * The walk's report, made as the `tracking.report` job makes it (at completion, and again after late
+ * points: the benchmark's API runs no jobs), on `db` or on a connection of its own.
+ */
+export async function rebuildReport(dbUrl: string, bookingId: string, db?: Seeded['db']): Promise<void> {
+  const config = await benchApiConfig(dbUrl);
+  const own = db ? null : postgresDatabase(dbUrl, 1);
+  try {
+    // The owner's notification of the report is not part of this world: nothing to tell.
+    await buildReport({ db: db ?? own!.db, clock: systemClock, config, notifier: { notify: async () => {} } }, { flush: async () => {} }, bookingId);
+  } finally {
+    await own?.close();
+  }
 }
 
 /** Workers of the city's verified businesses online within 3 km of their business, as going online leaves them. */

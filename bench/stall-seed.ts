@@ -56,7 +56,8 @@ export const longText = (max: number, sentence = 'Use the side gate, the code is
     .slice(0, max)
     .trim();
 
-export async function seedStall(dbUrl: string): Promise<StallWorld> {
+/** `trackPoints`: the longest walk's points (see stall-seed-live.ts). */
+export async function seedStall(dbUrl: string, opts: { trackPoints: number }): Promise<StallWorld> {
   const { businesses, workers, services, pets } = await import('@walkydoggy/shared/db');
   const { seedCity } = await import('../apps/api/src/seed/seed-city.js');
   const seeded = await openSeedDatabase(dbUrl);
@@ -163,6 +164,7 @@ export async function seedStall(dbUrl: string): Promise<StallWorld> {
     ownerId: owner.id,
     petIds: owner.bookingPetIds,
     home: HOME,
+    trackPoints: opts.trackPoints,
   });
   counts.trackPoints = walk.points.length;
   counts.online = await seedPresence(db, business!.id);

@@ -15,21 +15,21 @@
  * profiler in the API child, `profileChild`) and where its time goes is printed below the table; the
  * profiles are kept in BENCH_STALL_PROFILE_DIR (default: a folder in the system's temporary directory;
  * `BENCH_STALL_PROFILE=0` skips them). BENCH_PG_URL overrides the PostgreSQL server, BENCH_STALL_REPEATS
- * the runs per request (3), BENCH_STALL_CITY the businesses of the city (3,000),
- * BENCH_STALL_TRACK_POINTS the walk's track; BENCH_STALL_KEEP_DB=1 keeps the seeded database (its URL
- * is printed) to look into a slow request.
+ * the runs per request (3), BENCH_STALL_CITY the businesses of the city (3,000); BENCH_STALL_KEEP_DB=1
+ * keeps the seeded database (its URL is printed) to look into a slow request.
  */
 import type { ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import sharp from 'sharp';
+import { MAX_TRACK_POINTS, TRACK_BATCH_MAX } from '@walkydoggy/shared';
 import { formatSummary, summarizeProfile, type ProfileSummary } from './cpu-profile.js';
 import { MAX_INPUT_PIXELS } from '../apps/api/src/modules/media/media.images.js';
 import { benchApiConfig, childServer, machine, mainThreadCpuMs, profileChild, scratchDatabase, stop } from './support.js';
 import { families, type BenchRequest, type Family } from './stall-families.js';
 import { watchHealth, type ProbeWindow } from './stall-probe.js';
-import { REFRESH_PRESENCE_SQL } from './stall-seed-live.js';
+import { REFRESH_PRESENCE_SQL, rebuildReport } from './stall-seed-live.js';
 import { seedStall, type StallWorld } from './stall-seed.js';
 
 const REPEATS = Number(process.env.BENCH_STALL_REPEATS ?? 3);
@@ -131,7 +131,9 @@ async function main() {
   const client = new pg.Client({ connectionString: scratch.url });
   try {
     const seedStart = performance.now();
-    const [world, image] = await Promise.all([seedStall(scratch.url), largestImage((await benchApiConfig(scratch.url)).uploadMaxBytes)]);
+    // The walk's track ends full (MAX_TRACK_POINTS) after the upload family's runs (cold, REPEATS, one without the probe).
+    const trackPoints = MAX_TRACK_POINTS - (REPEATS + 2) * TRACK_BATCH_MAX;
+    const [world, image] = await Promise.all([seedStall(scratch.url, { trackPoints }), largestImage((await benchApiConfig(scratch.url)).uploadMaxBytes)]);
     const seedSeconds = (performance.now() - seedStart) / 1000;
     console.log(
       `Seeded in ${seedSeconds.toFixed(0)} s: ${Object.entries(world.counts)
@@ -147,7 +149,18 @@ async function main() {
       data: { kind: string; url: string }[];
     };
     const feedUrl = feeds.data.find((f) => f.kind === 'business')!.url;
-    const list = families({ world, image, feedPath: new URL(feedUrl).pathname, refreshPresence: async () => void (await client.query(REFRESH_PRESENCE_SQL)) });
+    let reportRebuilt = false;
+    const list = families({
+      world,
+      image,
+      feedPath: new URL(feedUrl).pathname,
+      refreshPresence: async () => void (await client.query(REFRESH_PRESENCE_SQL)),
+      // Once, after the uploads: the report of the full track, as the job would make it.
+      rebuildReport: async () => {
+        if (!reportRebuilt) await rebuildReport(scratch.url, world.walk.bookingId);
+        reportRebuilt = true;
+      },
+    });
 
     probe = await watchHealth(server.port);
     const idle = async () => {
