@@ -113,7 +113,8 @@ export async function seedWalk(
     .select({ userId: workers.userId })
     .from(workers)
     .where(sql`${workers.id} = ${w.workerId}`);
-  return { bookingId, workerToken: accessToken(worker!.userId, 'worker', 7200), points };
+  const session = (await seeded.sessions([worker!.userId])).get(worker!.userId)!;
+  return { bookingId, workerToken: accessToken(worker!.userId, 'worker', session), points };
 }
 
 /**

@@ -134,7 +134,7 @@ export async function seedHeavyOwner(seeded: Seeded, index: number): Promise<Hea
     id: ownerId,
     email: account.email,
     password,
-    token: accessToken(ownerId, 'pet_owner', 7200),
+    token: accessToken(ownerId, 'pet_owner', (await seeded.sessions([ownerId])).get(ownerId)!),
     petIds,
     bookingPetIds: petIds.slice(0, MAX_BOOKING_PETS),
   };

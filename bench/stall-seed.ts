@@ -168,6 +168,7 @@ export async function seedStall(dbUrl: string, opts: { trackPoints: number }): P
   });
   counts.trackPoints = walk.points.length;
   counts.online = await seedPresence(db, business!.id);
+  const bossSession = (await seeded.sessions([bossId!])).get(bossId!)!;
   // Vacuumed as well as analysed: autovacuum would otherwise set about 200,000 fresh rows during the runs.
   await db.execute(sql`vacuum (analyze)`);
   await database.close();
@@ -175,7 +176,7 @@ export async function seedStall(dbUrl: string, opts: { trackPoints: number }): P
     today,
     businessId: business!.id,
     serviceId: service!.id,
-    bossToken: accessToken(bossId!, 'business', 7200),
+    bossToken: accessToken(bossId!, 'business', bossSession),
     workerIds: common.workerIds,
     owner,
     walk,
