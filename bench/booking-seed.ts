@@ -4,7 +4,7 @@
  * that can be booked. Shared by the load (booking.ts) and the pgbench ceilings (booking-ceilings.ts).
  */
 import { analyze } from './support.js';
-import { accessToken, openSeedDatabase } from './seed-support.js';
+import { accessToken, everyDay, openSeedDatabase } from './seed-support.js';
 
 export const WORKERS = 200;
 export const OWNERS = 50;
@@ -32,7 +32,6 @@ function localDate(days: number): string {
 export async function seed(dbUrl: string): Promise<Seeded> {
   const { users, businesses, workers, services, pets } = await import('@walkydoggy/shared/db');
   const { database, db, person, sessions } = await openSeedDatabase(dbUrl);
-  const everyDay = (open: string, close: string) => [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, open, close }));
 
   const [boss] = await db.insert(users).values(person('business', 0)).returning({ id: users.id });
   const [business] = await db

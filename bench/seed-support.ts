@@ -7,6 +7,13 @@ import { BENCH_TOKEN_SECONDS, JWT_SECRET } from './support.js';
 
 export type BenchRole = 'pet_owner' | 'business' | 'worker';
 
+/** `list` in slices of `size`: a multi-row insert stays under PostgreSQL's 65,535 parameters. */
+export const chunks = <T>(list: T[], size = 1000): T[][] =>
+  Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
+
+/** Operating hours or a worker's weekly window, the same every day of the week. */
+export const everyDay = (open: string, close: string) => [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, open, close }));
+
 /**
  * An access token as the API signs one (HS256, the claims of `AccessClaims`, typ access) for the session
  * `sid` (a refresh-token family that `sessions` wrote), living as long as the bench servers allow.
@@ -20,7 +27,8 @@ export function accessToken(sub: string, role: BenchRole, sid: string, validSeco
 
 /**
  * Opens and migrates the database at `dbUrl`; `person` makes a verified bench account of a role, unique
- * per run thanks to `tag` (also usable in other unique values, like booking numbers).
+ * per run thanks to `tag` (also usable in other unique values, like booking numbers), `insertPeople`
+ * inserts many and `sessions` opens a session for each of a list of accounts.
  */
 export async function openSeedDatabase(dbUrl: string) {
   const { postgresDatabase } = await import('../apps/api/src/platform/db.js');
@@ -35,17 +43,24 @@ export async function openSeedDatabase(dbUrl: string) {
     lastName: 'Bench',
     emailVerifiedAt: now,
   });
+  const { users, refreshTokens } = await import('@walkydoggy/shared/db');
   /** One open session (a refresh-token family with one token) per user, as a sign-in leaves it: user id → session id. */
   async function sessions(userIds: string[]): Promise<Map<string, string>> {
-    const { refreshTokens } = await import('@walkydoggy/shared/db');
     const rows = userIds.map((userId) => ({
       userId,
       familyId: crypto.randomUUID(),
       tokenHash: crypto.randomBytes(32).toString('hex'),
       expiresAt: new Date(now.getTime() + 7 * 86_400_000),
     }));
-    for (let i = 0; i < rows.length; i += 1000) await database.db.insert(refreshTokens).values(rows.slice(i, i + 1000));
+    for (const part of chunks(rows)) await database.db.insert(refreshTokens).values(part);
     return new Map(rows.map((r) => [r.userId, r.familyId]));
   }
-  return { database, db: database.db, now, tag, person, sessions };
+  /** `count` accounts of a role (`person(role, from)` …), their ids in order. */
+  const insertPeople = async (role: BenchRole, count: number, from = 0): Promise<string[]> => {
+    const ids: string[] = [];
+    for (const part of chunks(Array.from({ length: count }, (_, i) => person(role, from + i))))
+      ids.push(...(await database.db.insert(users).values(part).returning({ id: users.id })).map((r) => r.id));
+    return ids;
+  };
+  return { database, db: database.db, now, tag, person, sessions, insertPeople };
 }

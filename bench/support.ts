@@ -7,6 +7,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,8 +26,8 @@ export type Stats = { name: string; perSecond: number; p50: number; p99: number;
 
 // ───────────────────────── database ─────────────────────────
 
-/** A new, empty database on the benchmark's server (BENCH_PG_URL), dropped again by `drop`. */
-export async function scratchDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+/** A new, empty database on the benchmark's server (BENCH_PG_URL), dropped again by `drop` (or left there by `keep`). */
+export async function scratchDatabase(): Promise<{ name: string; url: string; drop(): Promise<void>; keep(): Promise<void> }> {
   const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `wd_bench_${crypto.randomBytes(4).toString('hex')}`;
   const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
@@ -38,6 +39,9 @@ export async function scratchDatabase(): Promise<{ name: string; url: string; dr
     url,
     async drop() {
       await admin.query(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+    async keep() {
       await admin.end();
     },
   };
@@ -86,38 +90,76 @@ export type SentStatement = { text: string; values: (string | null)[]; named: bo
  * statements of other requests are mixed in.
  */
 export async function recordStatements(child: ChildProcess, during: () => Promise<void>): Promise<SentStatement[]> {
-  const ask = <T>(message: string, key: string) =>
-    new Promise<T>((resolve) => {
-      const answer = (m: unknown) => {
-        if (m && typeof m === 'object' && key in m) {
-          child.off('message', answer);
-          resolve((m as Record<string, T>)[key]!);
-        }
-      };
-      child.on('message', answer);
-      child.send(message);
-    });
-  await ask<boolean>('record', 'recording');
+  await askChild<boolean>(child, 'record', 'recording');
   const done = await during().then(
     () => null,
     (err: unknown) => err,
   );
-  const sent = await ask<SentStatement[]>('recorded', 'recorded');
+  const sent = await askChild<SentStatement[]>(child, 'recorded', 'recorded');
   if (done) throw done;
   return sent;
 }
 
 /** How many statements the API child has sent to the database so far. */
 export function statementsSent(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
+  return askChild<number>(child, 'statements', 'statements');
+}
+
+/**
+ * A CPU profile of the API child while `during` runs (V8's sampling profiler, every 100 µs, through
+ * the inspector), written to `file` (open it in Chrome DevTools or speedscope): where one request
+ * spends its time, without profiling the whole run as BENCH_CPU_PROF does.
+ */
+export async function profileChild<T>(child: ChildProcess, file: string, during: () => Promise<T>): Promise<T> {
+  await askChild<boolean>(child, 'profile:start', 'profiling');
+  try {
+    return await during();
+  } finally {
+    await askChild<string>(child, { profileTo: path.resolve(file) }, 'profiled');
+  }
+}
+
+/**
+ * CPU time the API child's main thread (its event loop) has used so far, in ms: a request that costs
+ * it less than 100 ms of CPU cannot stall the loop for 100 ms, whatever the machine's load adds.
+ */
+export async function mainThreadCpuMs(child: ChildProcess): Promise<number> {
+  const { user, system } = await askChild<{ user: number; system: number }>(child, 'cpu', 'threadCpu');
+  return (user + system) / 1000;
+}
+
+/** Sends `message` to a child server and waits for its answer, the message that has `key`. */
+function askChild<T>(child: ChildProcess, message: string | Record<string, unknown>, key: string): Promise<T> {
+  return new Promise<T>((resolve) => {
     const answer = (m: unknown) => {
-      if (m && typeof m === 'object' && 'statements' in m) {
+      if (m && typeof m === 'object' && key in m) {
         child.off('message', answer);
-        resolve((m as { statements: number }).statements);
+        resolve((m as Record<string, T>)[key]!);
       }
     };
     child.on('message', answer);
-    child.send('statements');
+    child.send(message);
+  });
+}
+
+/**
+ * The configuration of the API child (outside production, so /metrics is open): no job workers, rate
+ * limits out of reach, the bench's token secret. Seeds read from it what the API will use (the
+ * password cost, the upload limit).
+ */
+export async function benchApiConfig(databaseUrl: string) {
+  const { loadConfig } = await import('../apps/api/src/platform/config.js');
+  return loadConfig({
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'silent',
+    JOB_WORKERS: 'false',
+    RATE_LIMIT_MAX: '100000000',
+    AUTH_RATE_LIMIT_MAX: '100000000',
+    JWT_SECRET,
+    ACCESS_TOKEN_SECONDS: String(BENCH_TOKEN_SECONDS),
+    SEED_DEMO: 'false',
+    DATA_DIR: path.join(os.tmpdir(), 'wd-bench-api'),
+    DATABASE_POOL_MAX: String(CONNECTIONS / 2),
   });
 }
 
@@ -154,8 +196,10 @@ async function serveChild(role: string) {
     }
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof query;
-  process.on('message', (m) => {
+  let profiler: Session | null = null;
+  process.on('message', async (m) => {
     if (m === 'statements') process.send!({ statements });
+    if (m === 'cpu') process.send!({ threadCpu: process.threadCpuUsage() });
     if (m === 'record') {
       recording = [];
       process.send!({ recording: true });
@@ -164,22 +208,26 @@ async function serveChild(role: string) {
       process.send!({ recorded: recording ?? [] });
       recording = null;
     }
+    if (m === 'profile:start') {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
+      await profiler.post('Profiler.start');
+      process.send!({ profiling: true });
+    }
+    if (m && typeof m === 'object' && 'profileTo' in m && profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      profiler.disconnect();
+      profiler = null;
+      const file = String((m as { profileTo: string }).profileTo);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(profile));
+      process.send!({ profiled: file });
+    }
   });
   const { buildApp } = await import('../apps/api/src/app.js');
-  const { loadConfig } = await import('../apps/api/src/platform/config.js');
-  const config = loadConfig({
-    DATABASE_URL: process.env.WD_BENCH_DB,
-    LOG_LEVEL: 'silent',
-    JOB_WORKERS: 'false',
-    RATE_LIMIT_MAX: '100000000',
-    AUTH_RATE_LIMIT_MAX: '100000000',
-    JWT_SECRET,
-    ACCESS_TOKEN_SECONDS: String(BENCH_TOKEN_SECONDS),
-    SEED_DEMO: 'false',
-    DATA_DIR: path.join(os.tmpdir(), 'wd-bench-api'),
-    DATABASE_POOL_MAX: String(CONNECTIONS / 2),
-  });
-  const app = await buildApp(config);
+  const app = await buildApp(await benchApiConfig(process.env.WD_BENCH_DB!));
   await app.listen({ port: 0, host: '127.0.0.1' });
   process.send!({ port: (app.server.address() as { port: number }).port });
   process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));

@@ -6,25 +6,16 @@
  */
 import { sql } from 'drizzle-orm';
 import { analyze } from './support.js';
-import { accessToken, openSeedDatabase } from './seed-support.js';
+import { accessToken, chunks, everyDay, openSeedDatabase } from './seed-support.js';
 
 export const WORKERS_PER_BUSINESS = 20;
 export const CENTRE = { lat: 51.5072, lng: -0.1276 };
 export type Pair = { workerId: string; bookingId: string; workerToken: string; ownerToken: string; home: { lat: number; lng: number } };
 export type TrackingWorld = { pairs: Pair[]; idleTokens: string[] };
 
-const chunks = <T>(list: T[], size = 1000): T[][] => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
-
 export async function seedTracking(dbUrl: string, workerCount: number, idleCount: number): Promise<TrackingWorld> {
-  const { users, businesses, workers, services, pets, bookings, bookingPets, workerPresence } = await import('@walkydoggy/shared/db');
-  const { database, db, now, tag, person, sessions } = await openSeedDatabase(dbUrl);
-  const insertUsers = async (role: 'pet_owner' | 'business' | 'worker', count: number, from = 0) => {
-    const ids: string[] = [];
-    for (const part of chunks(Array.from({ length: count }, (_, i) => person(role, from + i))))
-      ids.push(...(await db.insert(users).values(part).returning({ id: users.id })).map((r) => r.id));
-    return ids;
-  };
-  const everyDay = [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, open: '00:00', close: '23:59' }));
+  const { businesses, workers, services, pets, bookings, bookingPets, workerPresence } = await import('@walkydoggy/shared/db');
+  const { database, db, now, tag, sessions, insertPeople: insertUsers } = await openSeedDatabase(dbUrl);
 
   const businessCount = Math.ceil(workerCount / WORKERS_PER_BUSINESS);
   const bosses = await insertUsers('business', businessCount);
@@ -40,7 +31,7 @@ export async function seedTracking(dbUrl: string, workerCount: number, idleCount
         address: { street: '1 Trafalgar Square', city: 'London', postalCode: 'WC2N 5DN', country: 'GB' },
         location: `SRID=4326;POINT(${CENTRE.lng} ${CENTRE.lat})`,
         timeZone: 'Europe/London',
-        operatingHours: everyDay,
+        operatingHours: everyDay('00:00', '23:59'),
         verificationStatus: 'verified',
       })
       .returning({ id: businesses.id });
