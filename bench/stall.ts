@@ -39,6 +39,8 @@ const IDLE_MS = 5000;
 const SETTLE_MS = 300;
 const PROFILE = process.env.BENCH_STALL_PROFILE !== '0';
 const KEEP_DATABASE = process.env.BENCH_STALL_KEEP_DB === '1';
+/** `BENCH_STALL_FAMILIES=availability,calendar feed`: only these families (the seed is the same). */
+const ONLY = process.env.BENCH_STALL_FAMILIES ? new Set(process.env.BENCH_STALL_FAMILIES.split(',').map((f) => f.trim())) : null;
 const PROFILE_DIR = path.resolve(process.env.BENCH_STALL_PROFILE_DIR ?? path.join(os.tmpdir(), 'wd-bench-stall-profiles'));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -162,6 +164,7 @@ async function main() {
       },
     });
 
+    if (ONLY) list.splice(0, list.length, ...list.filter((f) => ONLY.has(f.family)));
     probe = await watchHealth(server.port);
     const idle = async () => {
       const before = await readStalls(base);
