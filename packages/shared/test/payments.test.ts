@@ -98,6 +98,7 @@ describe('responses', () => {
       refundsMinor: 0,
       tipsMinor: 500,
       netMinor: 2200,
+      payoutCount: 1,
       payouts: [
         { paymentId: ID, bookingId: ID, bookingNumber: 'WD-1', kind: 'tip', amountMinor: 500, feeMinor: 0, payoutMinor: 500, refundedMinor: 0, paidAt: null },
       ],
