@@ -45,7 +45,15 @@ export type SocketUser = {
  * `accountId` outlives `user`: after expiry only a token of the same account may sign the socket in again.
  * `session` is the session (refresh-token family) of the token the socket signed in with.
  */
-type SocketData = { user: SocketUser | null; accountId: string; session: string; expiresAt: number; expiryTimer: NodeJS.Timeout | null };
+type SocketData = {
+  user: SocketUser | null;
+  accountId: string;
+  session: string;
+  /** The claims the socket signed in with: its account is read again with them when it changes. */
+  claims: AccessToken | null;
+  expiresAt: number;
+  expiryTimer: NodeJS.Timeout | null;
+};
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type ServerEvents = Record<string, (...args: unknown[]) => void>;
 
@@ -62,6 +70,12 @@ export type Realtime = {
    * families just revoked): they leave every room and are told `session:expired`, as on expiry.
    */
   endSessions(sessionIds: string[]): void;
+  /**
+   * The accounts changed in a way their sockets must follow (deleted, a worker post removed, a business
+   * gained or lost): their sockets on every instance read the account again, leave the rooms it no
+   * longer opens, and are signed out when it is no longer active.
+   */
+  accountsChanged(userIds: string[]): void;
   /** Empties a booking's room on every instance (the live view ends at completion). */
   closeBookingRoom(bookingId: string): void;
   /** Registers the handler of a client event for authenticated sockets. */
@@ -127,7 +141,7 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
       .where(eq(users.id, claims.sub));
     if (!user || user.status !== 'active' || user.sv !== claims.sv || !user.live)
       throw new Unauthorized('Your session has ended. Sign in again.', 'TOKEN_INVALID');
-    const owned = user.role === 'business' ? await deps.db.select({ id: businesses.id }).from(businesses).where(eq(businesses.ownerId, user.id)) : [];
+    const owned = user.role === 'business' ? await deps.db.select({ id: businesses.id }).from(businesses).where(and(eq(businesses.ownerId, user.id), isNull(businesses.deletedAt))) : [];
     const [worker] =
       user.role === 'worker'
         ? await deps.db
@@ -142,6 +156,7 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
     socket.data.user = user;
     socket.data.accountId = user.id;
     socket.data.session = claims.sid;
+    socket.data.claims = claims;
     socket.data.expiresAt = claims.exp * 1000;
     void socket.join([rooms.user(user.id), ...user.businessIds.map(rooms.business)]);
     if (socket.data.expiryTimer) clearTimeout(socket.data.expiryTimer);
@@ -166,6 +181,35 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
     for (const socket of nsp.sockets.values()) if (socket.data.user && ended.has(socket.data.session)) expire(socket, 'ended');
   }
   serverListeners.set(SESSIONS_ENDED, [endLocalSessions]);
+
+  const ACCOUNTS_CHANGED = 'accounts:changed';
+  /** This instance's sockets of `userIds` read their account again (see `accountsChanged`). */
+  async function refreshLocalAccounts(userIds: unknown) {
+    const ids = new Set(userIds as string[]);
+    for (const socket of nsp.sockets.values()) {
+      const before = socket.data.user;
+      if (!before || !ids.has(before.id) || !socket.data.claims) continue;
+      let after: SocketUser;
+      try {
+        after = await userOf(socket.data.claims);
+      } catch {
+        expire(socket, 'ended');
+        continue;
+      }
+      socket.data.user = after;
+      const opened = new Set([rooms.user(after.id), ...after.businessIds.map(rooms.business)]);
+      const workerChanged = before.worker?.id !== after.worker?.id;
+      for (const room of [...socket.rooms]) {
+        if (room === socket.id || opened.has(room)) continue;
+        // A business room the account no longer owns; a walk's room once its worker post changed (joined again on request).
+        if (room.startsWith('business:') || (workerChanged && room.startsWith('booking:'))) void socket.leave(room);
+      }
+      void socket.join([...opened]);
+    }
+  }
+  serverListeners.set(ACCOUNTS_CHANGED, [
+    (ids) => void refreshLocalAccounts(ids).catch((err: unknown) => app.log.error({ err }, 'could not read the accounts of sockets again')),
+  ]);
   /** Sessions ended here while Redis was away: told to the other instances once it is back. */
   const untold = new Set<string>();
   /** The sessions of this instance's signed-in sockets that are no longer open, by the database. */
@@ -265,6 +309,11 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
       endLocalSessions(sessionIds);
       if (link?.isUp()) nsp.serverSideEmit('wd:server', SESSIONS_ENDED, sessionIds);
       else if (link) for (const id of sessionIds) untold.add(id);
+    },
+    accountsChanged(userIds) {
+      if (!userIds.length) return;
+      for (const listener of serverListeners.get(ACCOUNTS_CHANGED) ?? []) listener(userIds);
+      if (link?.isUp()) nsp.serverSideEmit('wd:server', ACCOUNTS_CHANGED, userIds);
     },
     toBooking: (bookingId, event, ...args) => emit(rooms.booking(bookingId), event, ...args),
     toBusiness: (businessId, event, ...args) => emit(rooms.business(businessId), event, ...args),

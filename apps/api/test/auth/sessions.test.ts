@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, refreshCookieOf, type TestApp } from '../support/app.js';
+import { rooms } from '@walkydoggy/shared';
 import { ask, closeAll, connect, next, record, refusal, type ClientSocket } from '../scaled/sockets.js';
+import { newBusiness, newWorker } from '../businesses/fixtures.js';
 
 /**
  * A session is a refresh-token family; its access tokens carry it (`sid`). Revoking the family (reuse of
@@ -112,6 +114,57 @@ describe('revoking a session on sockets', () => {
     expect((await me(fresh)).statusCode).toBe(200);
     expect(await ask(sockets[0]!, 'auth:refresh', { token: fresh })).toMatchObject({ success: true });
     expect(refreshCookieOf(changed)).toBeTruthy();
+  });
+});
+
+/** Asserts what `socket` hears of a message sent to `room` from now on. */
+async function hears(socket: ClientSocket, room: string): Promise<boolean> {
+  const seen = record(socket, 'notification:count');
+  t.app.platform.realtime.namespace.to(room).emit('notification:count', { unreadCount: 11 });
+  await flushed(socket);
+  return seen.some((p) => p.unreadCount === 11);
+}
+
+describe('accounts that change under an open socket', () => {
+  it('a removed worker’s socket is told its session ended and hears nothing more', async () => {
+    const owner = await t.newUser({ role: 'business' });
+    const businessId = await newBusiness(t, owner, { status: 'verified' });
+    const worker = await newWorker(t, businessId, owner);
+    const socket = await connect(base, worker.accessToken);
+    const told = next(socket, 'session:expired');
+    const res = await t.app.inject({ method: 'DELETE', url: `/v1/businesses/${businessId}/workers/${worker.workerId}`, headers: t.bearer(owner.accessToken) });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await told).toMatchObject({ reason: 'ended' });
+    await expectDeaf(socket, worker.id);
+  });
+
+  it('an owner’s open socket joins the room of a business they create and leaves it when they delete it; their team is signed out', async () => {
+    const owner = await t.newUser({ role: 'business' });
+    const socket = await connect(base, owner.accessToken);
+    const businessId = await newBusiness(t, owner, { status: 'verified' });
+    const worker = await newWorker(t, businessId, owner);
+    const workerSocket = await connect(base, worker.accessToken);
+    expect(await hears(socket, rooms.business(businessId))).toBe(true);
+
+    const workerTold = next(workerSocket, 'session:expired');
+    const ownerSaw = record(socket, 'session:expired');
+    const res = await t.app.inject({ method: 'DELETE', url: `/v1/businesses/${businessId}`, headers: t.bearer(owner.accessToken) });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await workerTold).toMatchObject({ reason: 'ended' });
+    await expect.poll(() => hears(socket, rooms.business(businessId))).toBe(false);
+    // The owner stays signed in: their own room still reaches them.
+    expect(await hears(socket, rooms.user(owner.id))).toBe(true);
+    expect(ownerSaw).toEqual([]);
+  });
+
+  it('deleting the account signs its sockets out', async () => {
+    const user = await t.newUser();
+    const socket = await connect(base, user.accessToken);
+    const told = next(socket, 'session:expired');
+    const res = await t.app.inject({ method: 'DELETE', url: '/v1/users/me', headers: t.bearer(user.accessToken), payload: { password: user.password } });
+    expect(res.statusCode, res.body).toBeLessThan(300);
+    expect(await told).toMatchObject({ reason: 'ended' });
+    await expectDeaf(socket, user.id);
   });
 });
 

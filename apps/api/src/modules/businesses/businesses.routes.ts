@@ -21,7 +21,7 @@ import { createBusinessesService } from './businesses.service.js';
 
 const params = z.object({ id: z.uuid() });
 
-export function businessesModule(p: Pick<Platform, 'db' | 'clock' | 'guard'>): FastifyPluginAsyncZod {
+export function businessesModule(p: Pick<Platform, 'db' | 'clock' | 'guard' | 'realtime'>): FastifyPluginAsyncZod {
   return async (app) => {
     const service = createBusinessesService(p);
     const tags = ['businesses'];

@@ -21,7 +21,7 @@ import { toBusinessView, toDocumentView } from './businesses.view.js';
 import { assertOwnMedia, mediaViews } from '../media/media.view.js';
 import { toPage } from './pagination.js';
 
-type Deps = Pick<Platform, 'db' | 'clock'>;
+type Deps = Pick<Platform, 'db' | 'clock'> & { realtime: Pick<Platform['realtime'], 'accountsChanged'> };
 
 export const MAX_BUSINESS_PHOTOS = 30;
 
@@ -66,11 +66,14 @@ export function createBusinessesService(p: Deps) {
   async function create(actor: Actor, body: CreateBusinessBody, meta: RequestMeta): Promise<Business> {
     // Validated outside the transaction: on PostgreSQL a failed PostGIS call would abort it.
     await checkReferences(p.db, actor, body);
-    return p.db.transaction(async (tx) => {
+    const created = await p.db.transaction(async (tx) => {
       const id = await q.insertBusiness(tx, { ...(toColumns(body) as q.BusinessInsert), ownerId: actor.id });
       await audit(tx, { actorId: actor.id, action: 'business.create', targetType: 'business', targetId: id, ...meta });
       return view(tx, id, actor);
     });
+    // The owner's open sockets join the new business's room (its requests, its team's presence).
+    p.realtime.accountsChanged([actor.id]);
+    return created;
   }
 
   async function list(actor: Actor, query: { limit: number; cursor?: string; verificationStatus?: VerificationStatus }) {
@@ -95,14 +98,24 @@ export function createBusinessesService(p: Deps) {
 
   /** Soft delete: the business disappears for everyone, and its team loses access at once. */
   async function remove(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
-    await p.db.transaction(async (tx) => {
+    const removed = await p.db.transaction(async (tx) => {
       await ownedBusiness(tx, id, actor);
       await q.lockBusiness(tx, id);
       const now = p.clock.now();
       await q.updateBusiness(tx, id, { deletedAt: now, active: false, updatedAt: now });
-      const removed = await removeAllWorkersOf(tx, id, now);
-      await audit(tx, { actorId: actor.id, action: 'business.delete', targetType: 'business', targetId: id, ...meta, details: { workersRemoved: removed } });
+      const team = await removeAllWorkersOf(tx, id, now);
+      await audit(tx, {
+        actorId: actor.id,
+        action: 'business.delete',
+        targetType: 'business',
+        targetId: id,
+        ...meta,
+        details: { workersRemoved: team.length },
+      });
+      return team;
     });
+    // The team's sockets are signed out, the owner's leave the business's room.
+    p.realtime.accountsChanged([actor.id, ...removed]);
   }
 
   async function setVerification(admin: Actor, id: string, body: { status: VerificationStatus; note?: string }, meta: RequestMeta): Promise<Business> {

@@ -5,7 +5,7 @@ import { audit, type RequestMeta } from '../../platform/audit.js';
 import { Conflict, NotFound, ValidationFailed } from '../../platform/errors.js';
 import { toUserView } from './users.view.js';
 
-type Deps = Pick<Platform, 'db' | 'clock' | 'queue' | 'passwords' | 'settings'>;
+type Deps = Pick<Platform, 'db' | 'clock' | 'queue' | 'passwords' | 'settings'> & { realtime: Pick<Platform['realtime'], 'accountsChanged'> };
 
 export function createUsersService(p: Deps) {
   async function load(userId: string) {
@@ -62,6 +62,7 @@ export function createUsersService(p: Deps) {
       await p.queue.enqueue(tx, 'user.erase', { userId });
       await audit(tx, { actorId: userId, action: 'user.deleted', targetType: 'user', targetId: userId, ...meta });
     });
+    p.realtime.accountsChanged([userId]);
   }
 
   /** Everything we hold about the person, as one JSON document (GDPR art. 15 and 20). */

@@ -32,6 +32,7 @@ export async function removeWorker(tx: Tx, businessId: string, workerId: string,
   return removed;
 }
 
-export async function removeAllWorkersOf(tx: Tx, businessId: string, now: Date): Promise<number> {
-  return (await removeWhere(tx, eq(workers.businessId, businessId), now)).length;
+/** Removes the business's whole team; returns the accounts of the workers removed. */
+export async function removeAllWorkersOf(tx: Tx, businessId: string, now: Date): Promise<string[]> {
+  return (await removeWhere(tx, eq(workers.businessId, businessId), now)).map((w) => w.userId);
 }

@@ -11,7 +11,7 @@ import * as q from './workers.queries.js';
 import { removeWorker } from './workers.removal.js';
 import { workerAccessOf, workerViews } from './workers.view.js';
 
-type Deps = Pick<Platform, 'db' | 'clock'>;
+type Deps = Pick<Platform, 'db' | 'clock'> & { realtime: Pick<Platform['realtime'], 'accountsChanged'> };
 
 export function createWorkersService(p: Deps) {
   async function visibleWorker(exec: Executor, id: string, viewer: Actor | null) {
@@ -70,7 +70,7 @@ export function createWorkersService(p: Deps) {
 
   /** Removes a worker from the business; their sessions end at once. */
   async function remove(actor: Actor, businessId: string, workerId: string, meta: RequestMeta): Promise<void> {
-    await p.db.transaction(async (tx) => {
+    const userId = await p.db.transaction(async (tx) => {
       await ownedBusiness(tx, businessId, actor);
       const removed = await removeWorker(tx, businessId, workerId, p.clock.now());
       if (!removed) throw new NotFound('Worker');
@@ -82,7 +82,10 @@ export function createWorkersService(p: Deps) {
         ...meta,
         details: { businessId, userId: removed.userId },
       });
+      return removed.userId;
     });
+    // Their connected sockets are signed out too (their sessions ended with the removal).
+    p.realtime.accountsChanged([userId]);
   }
 
   return { mine, get, list, update, setAvailability, remove };
