@@ -1,3 +1,5 @@
+import type { NotificationChannel } from './notifications.js';
+
 /** Typed job map: every background job's name and payload, shared by whoever enqueues and whoever works it. */
 export type MailTemplate =
   | { template: 'verify-email'; firstName: string; link: string }
@@ -76,8 +78,16 @@ export type JobMap = {
   'payments.release': { paymentId: string };
   /** Sends a pending refund to the provider. */
   'payments.refund': { refundId: string };
-  /** Sends one notification on one channel (e-mail, SMS, push, or the live in-app push to the user's room). */
+  /**
+   * Sends one notification on one channel (e-mail, SMS, push, or the live in-app push to the user's room).
+   * Each channel has its own queue (`deliveryJobName`), so a slow channel never holds back the others;
+   * `notifications.deliver` is still worked for jobs enqueued before the queues were split.
+   */
   'notifications.deliver': { deliveryId: string };
+  'notifications.deliver.in_app': { deliveryId: string };
+  'notifications.deliver.email': { deliveryId: string };
+  'notifications.deliver.sms': { deliveryId: string };
+  'notifications.deliver.push': { deliveryId: string };
   /** A reminder before a confirmed booking; does nothing if the booking moved or is no longer confirmed. */
   'notifications.reminder': { bookingId: string; kind: '24h' | '1h'; startsAt: string };
   /** Deletes notifications older than 90 days (run hourly). */
@@ -96,8 +106,25 @@ export const JOB_NAMES = [
   'payments.release',
   'payments.refund',
   'notifications.deliver',
+  'notifications.deliver.in_app',
+  'notifications.deliver.email',
+  'notifications.deliver.sms',
+  'notifications.deliver.push',
   'notifications.reminder',
   'notifications.cleanup',
   'tracking.report',
   'tracking.presence-sweep',
+] as const satisfies readonly JobName[];
+
+/** The queue of a delivery on `channel`. */
+export function deliveryJobName<C extends NotificationChannel>(channel: C): `notifications.deliver.${C}` {
+  return `notifications.deliver.${channel}`;
+}
+/** Every queue a delivery job may wait in (the per-channel ones and the one from before the split). */
+export const DELIVERY_JOB_NAMES = [
+  'notifications.deliver',
+  'notifications.deliver.in_app',
+  'notifications.deliver.email',
+  'notifications.deliver.sms',
+  'notifications.deliver.push',
 ] as const satisfies readonly JobName[];

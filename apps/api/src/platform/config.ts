@@ -26,6 +26,8 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   REDIS_URL: url(['redis', 'rediss']).optional(),
   SMTP_URL: url(['smtp', 'smtps']).optional(),
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+  SMTP_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   MAIL_FROM: z.string().default('WalkyDoggy <no-reply@walkydoggy.local>'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
@@ -79,6 +81,8 @@ const envSchema = z.object({
     .regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL')
     .optional(),
   JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
+  JOB_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(5),
 });
 
 export type Config = {
@@ -92,7 +96,8 @@ export type Config = {
   /** Bearer token for /metrics; without one, /metrics is open outside production and off in production. */
   metricsToken: string | null;
   redisUrl: string | null;
-  mail: { from: string; smtpUrl: string | null; outboxDir: string };
+  /** `maxConnections`: the SMTP pool's size; `timeoutMs`: connecting, the greeting and a silent socket each fail a send after this long. */
+  mail: { from: string; smtpUrl: string | null; outboxDir: string; maxConnections: number; timeoutMs: number };
   jwtSecret: string;
   /** Lifetime of an access token; a token that claims a longer one is refused even when its signature is right. */
   accessTokenSeconds: number;
@@ -100,8 +105,11 @@ export type Config = {
   trustProxy: boolean;
   logLevel: string;
   rateLimit: { max: number; authMax: number };
-  /** `expireSeconds`: a job still active after this long (its worker died) is failed and retried. */
-  jobs: { workers: boolean; expireSeconds: number };
+  /**
+   * `expireSeconds`: a job still active after this long (its worker died) is failed and retried.
+   * `concurrency`: jobs of one queue this instance works at once; `batchSize`: jobs fetched at a time.
+   */
+  jobs: { workers: boolean; expireSeconds: number; concurrency: number; batchSize: number };
   webDist: string | null;
   cookieSecure: boolean;
   /** argon2id cost; tests use cheaper settings. */
@@ -165,14 +173,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { kind: 'pglite', dir: path.join(dataDir, 'pgdata') },
     metricsToken: e.METRICS_TOKEN ?? null,
     redisUrl: e.REDIS_URL ?? null,
-    mail: { from: e.MAIL_FROM, smtpUrl: e.SMTP_URL ?? null, outboxDir: path.join(dataDir, 'outbox') },
+    mail: {
+      from: e.MAIL_FROM,
+      smtpUrl: e.SMTP_URL ?? null,
+      outboxDir: path.join(dataDir, 'outbox'),
+      maxConnections: e.SMTP_MAX_CONNECTIONS,
+      timeoutMs: e.SMTP_TIMEOUT_MS,
+    },
     jwtSecret: e.JWT_SECRET ?? localSecret(dataDir),
     accessTokenSeconds: e.ACCESS_TOKEN_SECONDS,
     corsOrigins: e.CORS_ORIGINS ?? [new URL(publicUrl).origin],
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     rateLimit: { max: e.RATE_LIMIT_MAX, authMax: e.AUTH_RATE_LIMIT_MAX },
-    jobs: { workers: e.JOB_WORKERS, expireSeconds: e.JOB_EXPIRE_SECONDS },
+    jobs: { workers: e.JOB_WORKERS, expireSeconds: e.JOB_EXPIRE_SECONDS, concurrency: e.JOB_CONCURRENCY, batchSize: e.JOB_BATCH_SIZE },
     webDist: fs.existsSync(path.join(e.WEB_DIST, 'index.html')) ? e.WEB_DIST : null,
     cookieSecure: e.APP_ENV !== 'development',
     passwordHashing: { memoryCost: 19_456, timeCost: 2 },

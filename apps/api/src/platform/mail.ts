@@ -16,7 +16,7 @@ export type Mailer = { send(mail: OutgoingMail): Promise<void>; close(): void };
  */
 export function createMailer(config: Config, log: FastifyBaseLogger, transport?: Transporter): Mailer {
   if (transport) return transporterMailer(transport, config.mail.from);
-  if (config.mail.smtpUrl) return transporterMailer(nodemailer.createTransport(config.mail.smtpUrl), config.mail.from);
+  if (config.mail.smtpUrl) return transporterMailer(smtpTransport(config.mail), config.mail.from);
   const outbox = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(mail) {
@@ -31,6 +31,23 @@ export function createMailer(config: Config, log: FastifyBaseLogger, transport?:
       outbox.close();
     },
   };
+}
+
+/**
+ * Pooled: up to `maxConnections` connections stay open and carry the sends of the concurrent delivery
+ * jobs. A server that accepts the connection and then says nothing fails the send after `timeoutMs`
+ * (connecting, the greeting, or any silence on the socket), so the job is retried later instead of
+ * holding its worker for good.
+ */
+export function smtpTransport(mail: Pick<Config['mail'], 'maxConnections' | 'timeoutMs'> & { smtpUrl: string | null }) {
+  return nodemailer.createTransport({
+    url: mail.smtpUrl!,
+    pool: true,
+    maxConnections: mail.maxConnections,
+    connectionTimeout: mail.timeoutMs,
+    greetingTimeout: mail.timeoutMs,
+    socketTimeout: mail.timeoutMs,
+  });
 }
 
 function transporterMailer(transport: Transporter, from: string): Mailer {

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { notificationDeliveries, notificationPreferences, notifications, users } from '@walkydoggy/shared/db';
 import {
   DEFAULT_CHANNELS,
+  deliveryJobName,
   inQuietHours,
   QUIET_CHANNELS,
   type MailAttachment,
@@ -36,7 +37,7 @@ export type NotifyInput = {
 export type Notifier = {
   /**
    * Creates the in-app notification(s) and one delivery per channel the person's preferences allow,
-   * each with its `notifications.deliver` job, on `exec` (the transaction of the write that causes it).
+   * each with its job in the channel's queue (`notifications.deliver.<channel>`), on `exec` (the transaction of the write that causes it).
    */
   notify(exec: Executor, input: NotifyInput | NotifyInput[]): Promise<void>;
 };
@@ -171,15 +172,18 @@ export function createNotifier(p: { queue: Queue; clock: Clock; config: Config }
       if (!deliveries.length) return;
       await exec.insert(notificationDeliveries).values(deliveries);
 
-      // One job per delivery; those held by quiet hours start when the quiet hours end. pg-boss
-      // counts `startAfter` seconds from the database's clock, so the delay is relative to `now`.
-      const groups = new Map<number, { deliveryId: string }[]>();
+      // One job per delivery, in its channel's queue; those held by quiet hours start when the quiet
+      // hours end. pg-boss counts `startAfter` seconds from the database's clock, so the delay is
+      // relative to `now`.
+      const groups = new Map<string, { channel: NotificationChannel; delay: number; jobs: { deliveryId: string }[] }>();
       for (const d of deliveries) {
         const delay = d.notBefore ? Math.max(0, Math.ceil((d.notBefore.getTime() - now.getTime()) / 1000)) : 0;
-        groups.set(delay, [...(groups.get(delay) ?? []), { deliveryId: d.id }]);
+        const key = `${d.channel} ${delay}`;
+        if (!groups.has(key)) groups.set(key, { channel: d.channel, delay, jobs: [] });
+        groups.get(key)!.jobs.push({ deliveryId: d.id });
       }
-      for (const [delay, jobs] of groups)
-        await p.queue.enqueueMany(exec, 'notifications.deliver', jobs, {
+      for (const { channel, delay, jobs } of groups.values())
+        await p.queue.enqueueMany(exec, deliveryJobName(channel), jobs, {
           retryLimit: DELIVERY_RETRY_LIMIT,
           expireInSeconds: p.config.jobs.expireSeconds,
           ...(delay ? { startAfterSeconds: delay } : {}),

@@ -41,7 +41,11 @@ export async function createPlatform(app: FastifyInstance, config: Config, deps:
   const client = deps.redis !== undefined ? deps.redis : createRedis(config.redisUrl);
   // Every use of Redis goes through the link: fail fast, no unhandled rejections, one health state.
   const redis = client && createRedisLink(client, { log: app.log, owned: deps.redis === undefined });
-  const queue: Queue = createQueue(database, app.log, { expireSeconds: config.jobs.expireSeconds });
+  const queue: Queue = createQueue(database, app.log, {
+    expireSeconds: config.jobs.expireSeconds,
+    concurrency: config.jobs.concurrency,
+    batchSize: config.jobs.batchSize,
+  });
   const mailer = createMailer(config, app.log, deps.mailTransport);
   const settings = createSettings(database.db, clock);
   const guard = createAuthGuard(app, { db: database.db, settings, accessTokenSeconds: config.accessTokenSeconds });

@@ -15,8 +15,12 @@ export type EnqueueOptions = {
   /** Retries after a failure (default 5), with exponential backoff. */
   retryLimit?: number;
 };
-/** `expireSeconds`: config.jobs.expireSeconds (JOB_EXPIRE_SECONDS); pg-boss's own default is 15 minutes. */
-export type QueueOptions = { expireSeconds?: number };
+/**
+ * `expireSeconds`: config.jobs.expireSeconds (JOB_EXPIRE_SECONDS); pg-boss's own default is 15 minutes.
+ * `concurrency` (JOB_CONCURRENCY): jobs of one queue this process works at once (default 1);
+ * `batchSize` (JOB_BATCH_SIZE): jobs one fetch takes (at most `concurrency`).
+ */
+export type QueueOptions = { expireSeconds?: number; concurrency?: number; batchSize?: number };
 
 export type Queue = {
   /**
@@ -56,6 +60,8 @@ function preparedOn(exec: Executor) {
 
 export function createQueue(database: Database, log: FastifyBaseLogger, queueOptions: QueueOptions = {}): Queue {
   const expireSeconds = queueOptions.expireSeconds ?? 900;
+  const concurrency = queueOptions.concurrency ?? 1;
+  const batchSize = Math.min(queueOptions.batchSize ?? 1, concurrency);
   // The supervisor fails (and so retries) jobs active for longer than their expiry, on its monitor
   // pass: pass at least as often as a job expires, so a job whose process died is retried about
   // `expireSeconds` later, not up to two minutes after that (pg-boss passes every 60 s by default).
@@ -112,10 +118,35 @@ export function createQueue(database: Database, log: FastifyBaseLogger, queueOpt
         await boss.getJobById(name, ZERO_UUID);
       }
       if (!workers) return;
+      // Each pg-boss worker fetches a batch (FOR UPDATE SKIP LOCKED, so instances share a queue
+      // without taking the same job), runs its jobs at once and settles each job on its own: one
+      // failure retries that job only. While fetches come back full it fetches again at once; the
+      // one-second poll is only for a queue that has run dry. Enough workers that `concurrency`
+      // jobs run at once, so one slow job holds back only the rest of its own batch.
+      const options = {
+        batchSize,
+        localConcurrency: Math.ceil(concurrency / batchSize),
+        perJobResults: true,
+        burstWhenBatchFull: true,
+        // With batches of one burstWhenBatchFull does nothing: go on while pg-boss's cached count says jobs wait.
+        ...(batchSize === 1 ? { burstWhenReadyExceeds: 1 } : {}),
+        pollingIntervalSeconds: 1,
+      };
       for (const name of handlers.keys()) {
-        await boss.work(name, { pollingIntervalSeconds: 1 }, async ([job]) => {
-          if (job) await runOne(name, job);
-        });
+        // The workers' batches may add up to a little more than `concurrency`: the rest wait here.
+        const slot = limiter(concurrency);
+        await boss.work(name, options, (jobs) =>
+          Promise.all(
+            jobs.map(async (job) => {
+              try {
+                await slot(() => runOne(name, job));
+                return { id: job.id, status: 'completed' as const };
+              } catch (err) {
+                return { id: job.id, status: 'failed' as const, output: { message: String((err as Error)?.message ?? err) } };
+              }
+            }),
+          ),
+        );
       }
     },
     async drain() {
@@ -144,5 +175,23 @@ export function createQueue(database: Database, log: FastifyBaseLogger, queueOpt
       started = false;
       await boss.stop({ graceful: true, timeout: timeoutMs, close: !database.pglite });
     },
+  };
+}
+
+/** Runs at most `max` of the functions given to it at once; the others wait their turn. */
+function limiter(max: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (running < max) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      // Hand the slot straight to the next in line, so `running` never exceeds `max`.
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
   };
 }

@@ -34,7 +34,7 @@ export async function deliveriesOf(t: Pick<TestApp, 'db'>, notificationId: strin
 export async function jobOf(t: Pick<TestApp, 'db'>, deliveryId: string) {
   const [job] = rowsOf<{ id: string; state: string; start_after: Date; created_on: Date; retry_limit: number; expire_seconds: number }>(
     await t.db.execute(
-      sql`select id, state, start_after, created_on, retry_limit, expire_seconds from pgboss.job where name = 'notifications.deliver' and data->>'deliveryId' = ${deliveryId}`,
+      sql`select id, state, start_after, created_on, retry_limit, expire_seconds from pgboss.job where name like 'notifications.deliver%' and data->>'deliveryId' = ${deliveryId}`,
     ),
   );
   return job;

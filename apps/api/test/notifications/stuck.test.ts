@@ -27,14 +27,14 @@ async function exhaust(deliveryId: string) {
   await t.db.execute(
     sql`update notification_deliveries set attempts = 9, last_error = '421 try again later', updated_at = ${t.clock.now()} where id = ${deliveryId}`,
   );
-  await t.db.execute(sql`update pgboss.job set state = 'failed' where name = 'notifications.deliver' and data->>'deliveryId' = ${deliveryId}`);
+  await t.db.execute(sql`update pgboss.job set state = 'failed' where name like 'notifications.deliver%' and data->>'deliveryId' = ${deliveryId}`);
 }
 const cleanup = async () => {
   await t.app.platform.queue.enqueue(t.db, 'notifications.cleanup', {});
   await t.drain();
 };
 const jobsOf = async (deliveryId: string) =>
-  (await t.db.execute(sql`select state from pgboss.job where name = 'notifications.deliver' and data->>'deliveryId' = ${deliveryId}`)) as unknown as {
+  (await t.db.execute(sql`select state from pgboss.job where name like 'notifications.deliver%' and data->>'deliveryId' = ${deliveryId}`)) as unknown as {
     rows: { state: string }[];
   };
 
@@ -62,7 +62,7 @@ describe('deliveries that ran out of retries', () => {
     const user = await t.newUser();
     const delivery = await emailDelivery(user.id);
     await t.db.execute(
-      sql`update pgboss.job set state = 'retry', start_after = now() + interval '1 hour' where name = 'notifications.deliver' and data->>'deliveryId' = ${delivery.id}`,
+      sql`update pgboss.job set state = 'retry', start_after = now() + interval '1 hour' where name like 'notifications.deliver%' and data->>'deliveryId' = ${delivery.id}`,
     );
     t.clock.advance(2 * HOUR);
     await cleanup();

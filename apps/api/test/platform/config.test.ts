@@ -27,6 +27,28 @@ describe('loadConfig', () => {
     expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 
+  it('bounds the job workers and the SMTP pool: the largest value is taken, one step further is refused', () => {
+    expect(loadConfig(base).jobs).toMatchObject({ concurrency: 10, batchSize: 5 });
+    expect(loadConfig(base).mail).toMatchObject({ maxConnections: 5, timeoutMs: 30_000 });
+    const largest = { JOB_CONCURRENCY: '100', JOB_BATCH_SIZE: '100', SMTP_MAX_CONNECTIONS: '100', SMTP_TIMEOUT_MS: '600000' };
+    expect(loadConfig({ ...base, ...largest }).jobs).toMatchObject({ concurrency: 100, batchSize: 100 });
+    expect(loadConfig({ ...base, ...largest }).mail).toMatchObject({ maxConnections: 100, timeoutMs: 600_000 });
+    const smallest = { JOB_CONCURRENCY: '1', JOB_BATCH_SIZE: '1', SMTP_MAX_CONNECTIONS: '1', SMTP_TIMEOUT_MS: '1000' };
+    expect(loadConfig({ ...base, ...smallest }).jobs).toMatchObject({ concurrency: 1, batchSize: 1 });
+    expect(loadConfig({ ...base, ...smallest }).mail).toMatchObject({ maxConnections: 1, timeoutMs: 1000 });
+    for (const [name, value] of [
+      ['JOB_CONCURRENCY', '101'],
+      ['JOB_CONCURRENCY', '0'],
+      ['JOB_BATCH_SIZE', '101'],
+      ['JOB_BATCH_SIZE', '0'],
+      ['SMTP_MAX_CONNECTIONS', '101'],
+      ['SMTP_MAX_CONNECTIONS', '0'],
+      ['SMTP_TIMEOUT_MS', '600001'],
+      ['SMTP_TIMEOUT_MS', '999'],
+    ])
+      expect(() => loadConfig({ ...base, [name!]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}`));
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres or postgresql URL/],

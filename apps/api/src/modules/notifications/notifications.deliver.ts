@@ -12,7 +12,7 @@ type Deps = Pick<Platform, 'db' | 'clock' | 'mailer' | 'sms' | 'push' | 'realtim
 class Skip extends Error {}
 
 /**
- * `notifications.deliver`: sends one delivery on its channel and marks it sent. A send is not
+ * `notifications.deliver.<channel>` (and `notifications.deliver`): sends one delivery on its channel and marks it sent. A send is not
  * repeated after it succeeded: a delivery already sent (or skipped) is left alone, and it is marked
  * sent as soon as the send returns. A failure is recorded and rethrown for pg-boss to retry with
  * backoff; the only window for a duplicate is a crash between the provider's answer and that mark.

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { notificationDeliveries, notifications } from '@walkydoggy/shared/db';
-import type { NotificationType, NotificationView } from '@walkydoggy/shared';
+import { DELIVERY_JOB_NAMES, type NotificationChannel, type NotificationType, type NotificationView } from '@walkydoggy/shared';
 import { rowsOf, type Executor } from '../../platform/db.js';
 import { cursorKey, olderThanCursor, toPage } from '../businesses/pagination.js';
 
@@ -88,23 +88,31 @@ export async function deleteOlderThan(exec: Executor, before: Date): Promise<num
  * after `giveUpBefore` are marked failed (kept, with their last error, for support to see). A
  * delivery whose job is waiting, retrying or running is left to it, so one delivery never has two jobs.
  */
-export async function stuckDeliveries(exec: Executor, now: Date, giveUpBefore: Date, limit = 1000): Promise<{ retry: string[]; failed: number }> {
+export async function stuckDeliveries(
+  exec: Executor,
+  now: Date,
+  giveUpBefore: Date,
+  limit = 1000,
+): Promise<{ retry: { id: string; channel: NotificationChannel }[]; failed: number }> {
   const quietBefore = new Date(now.getTime() - 60 * 60_000);
   const failed = await exec
     .update(notificationDeliveries)
     .set({ status: 'failed', updatedAt: now })
     .where(and(eq(notificationDeliveries.status, 'pending'), lt(notificationDeliveries.createdAt, giveUpBefore)))
     .returning({ id: notificationDeliveries.id });
-  const rows = rowsOf<{ id: string }>(
+  const rows = rowsOf<{ id: string; channel: NotificationChannel }>(
     await exec.execute(sql`
-      select d.id from notification_deliveries d
+      select d.id, d.channel from notification_deliveries d
       where d.status = 'pending' and d.updated_at < ${quietBefore} and (d.not_before is null or d.not_before <= ${now})
         and not exists (
           select 1 from pgboss.job j
-          where j.name = 'notifications.deliver' and j.data->>'deliveryId' = d.id::text and j.state in ('created', 'retry', 'active')
+          where j.name in (${sql.join(
+            DELIVERY_JOB_NAMES.map((name) => sql`${name}`),
+            sql`, `,
+          )}) and j.data->>'deliveryId' = d.id::text and j.state in ('created', 'retry', 'active')
         )
       order by d.created_at
       limit ${limit}`),
   );
-  return { retry: rows.map((r) => r.id), failed: failed.length };
+  return { retry: rows, failed: failed.length };
 }
