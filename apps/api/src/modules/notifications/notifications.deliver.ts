@@ -1,12 +1,50 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { notificationDeliveries, notifications, pushSubscriptions, users } from '@walkydoggy/shared/db';
 import type { MailAttachment, MailTemplate } from '@walkydoggy/shared';
+import { preparedStatements } from '../../platform/db.js';
 import type { Platform } from '../../platform/platform.js';
 import { renderMail } from '../../platform/mail-templates.js';
 import type { PushPayload } from '../../platform/push.js';
 import { notificationView, unreadCount } from './notifications.queries.js';
 
 type Deps = Pick<Platform, 'db' | 'clock' | 'mailer' | 'sms' | 'push' | 'realtime'>;
+
+/**
+ * The delivery with what its channel needs, and the mark of a sent one: the two statements of every
+ * delivery, prepared once per connection (a drain runs them thousands of times).
+ */
+const deliveryColumns = {
+  id: notificationDeliveries.id,
+  channel: notificationDeliveries.channel,
+  status: notificationDeliveries.status,
+  payload: notificationDeliveries.payload,
+  notification: notifications,
+  email: users.email,
+  phone: users.phone,
+  userStatus: users.status,
+};
+const deliveryStatement = preparedStatements((exec, _shape: 'one') => ({
+  query: exec
+    .select(deliveryColumns)
+    .from(notificationDeliveries)
+    .innerJoin(notifications, eq(notifications.id, notificationDeliveries.notificationId))
+    .innerJoin(users, eq(users.id, notifications.userId))
+    .where(eq(notificationDeliveries.id, sql.placeholder('deliveryId'))),
+  selection: deliveryColumns,
+}));
+const markSentStatement = preparedStatements((exec, _shape: 'one') => ({
+  query: exec
+    .update(notificationDeliveries)
+    .set({
+      status: 'sent',
+      providerId: sql`${sql.placeholder('providerId')}`,
+      sentAt: sql`${sql.placeholder('now')}::timestamptz`,
+      updatedAt: sql`${sql.placeholder('now')}::timestamptz`,
+      attempts: sql`${notificationDeliveries.attempts} + 1`,
+    })
+    .where(and(eq(notificationDeliveries.id, sql.placeholder('deliveryId')), eq(notificationDeliveries.status, 'pending'))),
+  selection: {},
+}));
 
 /** The channel said no for good (no phone, account gone): nothing to retry. */
 class Skip extends Error {}
@@ -19,21 +57,7 @@ class Skip extends Error {}
  */
 export function deliverJob(d: Deps) {
   return async ({ deliveryId }: { deliveryId: string }) => {
-    const [row] = await d.db
-      .select({
-        id: notificationDeliveries.id,
-        channel: notificationDeliveries.channel,
-        status: notificationDeliveries.status,
-        payload: notificationDeliveries.payload,
-        notification: notifications,
-        email: users.email,
-        phone: users.phone,
-        userStatus: users.status,
-      })
-      .from(notificationDeliveries)
-      .innerJoin(notifications, eq(notifications.id, notificationDeliveries.notificationId))
-      .innerJoin(users, eq(users.id, notifications.userId))
-      .where(eq(notificationDeliveries.id, deliveryId));
+    const [row] = await deliveryStatement(d.db, 'one', { deliveryId });
     // Gone with its notification (cleanup, account erasure), or done already.
     if (!row || row.status === 'sent' || row.status === 'skipped') return;
 
@@ -76,7 +100,7 @@ export function deliverJob(d: Deps) {
         .where(eq(notificationDeliveries.id, deliveryId));
       throw err;
     }
-    await finish(d, deliveryId, { status: 'sent', providerId, sentAt: d.clock.now() });
+    await markSentStatement(d.db, 'one', { deliveryId, providerId, now: d.clock.now().toISOString() });
   };
 }
 
