@@ -81,7 +81,7 @@ const envSchema = z.object({
     .regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL')
     .optional(),
   JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
-  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(20),
   JOB_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(5),
 });
 

@@ -121,16 +121,18 @@ export function createQueue(database: Database, log: FastifyBaseLogger, queueOpt
       // Each pg-boss worker fetches a batch (FOR UPDATE SKIP LOCKED, so instances share a queue
       // without taking the same job), runs its jobs at once and settles each job on its own: one
       // failure retries that job only. While fetches come back full it fetches again at once; the
-      // one-second poll is only for a queue that has run dry. Enough workers that `concurrency`
-      // jobs run at once, so one slow job holds back only the rest of its own batch.
+      // poll is only for a queue that has run dry. Enough workers that `concurrency` jobs run at
+      // once, so one slow job holds back only the rest of its own batch; an idle worker polls every
+      // `workersPerQueue` seconds, so an idle queue is still asked about once a second, whatever the concurrency.
+      const workersPerQueue = Math.ceil(concurrency / batchSize);
       const options = {
         batchSize,
-        localConcurrency: Math.ceil(concurrency / batchSize),
+        localConcurrency: workersPerQueue,
         perJobResults: true,
         burstWhenBatchFull: true,
         // With batches of one burstWhenBatchFull does nothing: go on while pg-boss's cached count says jobs wait.
         ...(batchSize === 1 ? { burstWhenReadyExceeds: 1 } : {}),
-        pollingIntervalSeconds: 1,
+        pollingIntervalSeconds: workersPerQueue,
       };
       for (const name of handlers.keys()) {
         // The workers' batches may add up to a little more than `concurrency`: the rest wait here.
