@@ -9,10 +9,7 @@ import { notificationView, unreadCount } from './notifications.queries.js';
 
 type Deps = Pick<Platform, 'db' | 'clock' | 'mailer' | 'sms' | 'push' | 'realtime'>;
 
-/**
- * The delivery with what its channel needs, and the mark of a sent one: the two statements of every
- * delivery, prepared once per connection (a drain runs them thousands of times).
- */
+/** The delivery with what its channel needs, prepared once per connection (a drain reads thousands). */
 const deliveryColumns = {
   id: notificationDeliveries.id,
   channel: notificationDeliveries.channel,
@@ -32,19 +29,40 @@ const deliveryStatement = preparedStatements((exec, _shape: 'one') => ({
     .where(eq(notificationDeliveries.id, sql.placeholder('deliveryId'))),
   selection: deliveryColumns,
 }));
-const markSentStatement = preparedStatements((exec, _shape: 'one') => ({
-  query: exec
-    .update(notificationDeliveries)
-    .set({
-      status: 'sent',
-      providerId: sql`${sql.placeholder('providerId')}`,
-      sentAt: sql`${sql.placeholder('now')}::timestamptz`,
-      updatedAt: sql`${sql.placeholder('now')}::timestamptz`,
-      attempts: sql`${notificationDeliveries.attempts} + 1`,
-    })
-    .where(and(eq(notificationDeliveries.id, sql.placeholder('deliveryId')), eq(notificationDeliveries.status, 'pending'))),
-  selection: {},
-}));
+/**
+ * Marks deliveries sent, several in one statement: each call waits for the statement that carries
+ * its mark. While one statement runs the next marks gather for the one after it, so a busy drain
+ * commits once for many sends, and a lone mark is written at once, as before.
+ */
+function sentMarks(d: Pick<Deps, 'db'>) {
+  type Mark = { id: string; providerId: string | null; at: string; done: (err?: unknown) => void };
+  let pending: Mark[] = [];
+  let writing = false;
+  async function write() {
+    writing = true;
+    while (pending.length) {
+      const marks = pending;
+      pending = [];
+      const rows = JSON.stringify(marks.map(({ id, providerId, at }) => ({ id, provider_id: providerId, at })));
+      try {
+        await d.db.execute(sql`
+          update notification_deliveries d
+          set status = 'sent', provider_id = v.provider_id, sent_at = v.at, updated_at = v.at, attempts = d.attempts + 1
+          from jsonb_to_recordset(${rows}::jsonb) as v(id uuid, provider_id text, at timestamptz)
+          where d.id = v.id and d.status = 'pending'`);
+        for (const mark of marks) mark.done();
+      } catch (err) {
+        for (const mark of marks) mark.done(err);
+      }
+    }
+    writing = false;
+  }
+  return (id: string, providerId: string | null, at: Date) =>
+    new Promise<void>((resolve, reject) => {
+      pending.push({ id, providerId, at: at.toISOString(), done: (err) => (err ? reject(err as Error) : resolve()) });
+      if (!writing) void write();
+    });
+}
 
 /** The channel said no for good (no phone, account gone): nothing to retry. */
 class Skip extends Error {}
@@ -56,6 +74,7 @@ class Skip extends Error {}
  * backoff; the only window for a duplicate is a crash between the provider's answer and that mark.
  */
 export function deliverJob(d: Deps) {
+  const markSent = sentMarks(d);
   return async ({ deliveryId }: { deliveryId: string }) => {
     const [row] = await deliveryStatement(d.db, 'one', { deliveryId });
     // Gone with its notification (cleanup, account erasure), or done already.
@@ -100,7 +119,7 @@ export function deliverJob(d: Deps) {
         .where(eq(notificationDeliveries.id, deliveryId));
       throw err;
     }
-    await markSentStatement(d.db, 'one', { deliveryId, providerId, now: d.clock.now().toISOString() });
+    await markSent(deliveryId, providerId, d.clock.now());
   };
 }
 
