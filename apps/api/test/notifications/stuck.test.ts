@@ -34,8 +34,10 @@ const cleanup = async () => {
   await t.drain();
 };
 const jobsOf = async (deliveryId: string) =>
-  (await t.db.execute(sql`select state from pgboss.job where name like 'notifications.deliver%' and data->>'deliveryId' = ${deliveryId}`)) as unknown as {
-    rows: { state: string }[];
+  (await t.db.execute(
+    sql`select name, state from pgboss.job where name like 'notifications.deliver%' and data->>'deliveryId' = ${deliveryId} order by created_on`,
+  )) as unknown as {
+    rows: { name: string; state: string }[];
   };
 
 describe('deliveries that ran out of retries', () => {
@@ -52,6 +54,11 @@ describe('deliveries that ran out of retries', () => {
     await cleanup();
     expect(sentTo(user.email)).toHaveLength(1);
     expect((await deliveriesOf(t, delivery.notificationId)).find((d) => d.id === delivery.id)?.status).toBe('sent');
+    // The new job went to the e-mail queue, like the first one.
+    expect((await jobsOf(delivery.id)).rows).toEqual([
+      { name: 'notifications.deliver.email', state: 'failed' },
+      { name: 'notifications.deliver.email', state: 'completed' },
+    ]);
 
     t.clock.advance(2 * HOUR);
     await cleanup();
