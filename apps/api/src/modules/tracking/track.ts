@@ -133,3 +133,48 @@ export function acceptBatch<P extends RawPoint>(stored: RawPoint[], batch: P[], 
   }
   return { accepted, duplicates, jumps, outside };
 }
+
+/** Below this spacing a map shows no difference: GPS itself is this noisy. */
+const MIN_VIEW_SPACING_M = 5;
+/** While the walker stands still, one point this often keeps the stop's time on the map. */
+const STOP_KEEP_MS = 30_000;
+
+/**
+ * The segments thinned for drawing: at most `budget` points in all, whatever the stored track holds
+ * (MAX_TRACK_POINTS). A segment keeps its first and last point, a point once it is far enough from the
+ * last kept one (the track's length over half the budget, at least MIN_VIEW_SPACING_M), and one every
+ * STOP_KEEP_MS where the walker stood still. Only a track that is still over the budget then (a very
+ * long one, or many short segments) is cut by an even stride over the kept points, the track's first and
+ * last point always among them. Linear in the points. Distances are measured on the full track, not this.
+ */
+export function thinSegments<P extends RawPoint>(segments: P[][], budget: number, lengthM: number): P[][] {
+  const total = segments.reduce((n, s) => n + s.length, 0);
+  if (total <= budget) return segments;
+  const spacing = Math.max(MIN_VIEW_SPACING_M, lengthM / Math.max(1, Math.floor(budget / 2)));
+  const kept: { p: P; segment: number }[] = [];
+  segments.forEach((segment, index) => {
+    let last: P | undefined;
+    for (let i = 0; i < segment.length; i++) {
+      const p = segment[i]!;
+      if (!last || i === segment.length - 1 || p.t - last.t >= STOP_KEEP_MS || haversineMeters(last, p) >= spacing) {
+        kept.push({ p, segment: index });
+        last = p;
+      }
+    }
+  });
+  let chosen = kept;
+  if (kept.length > budget) {
+    const step = (kept.length - 1) / (budget - 1);
+    chosen = Array.from({ length: budget }, (_, i) => kept[Math.round(i * step)]!);
+  }
+  const out: P[][] = [];
+  let current = -1;
+  for (const { p, segment } of chosen) {
+    if (segment !== current) {
+      out.push([]);
+      current = segment;
+    }
+    out[out.length - 1]!.push(p);
+  }
+  return out;
+}
