@@ -152,9 +152,11 @@ function pageIds(actor: Pick<Actor, 'id'>, f: ListFilter): SQL {
   switch (f.scope) {
     case 'owner':
       // The pets' bookings as an array computed once: from the caller's pets to their bookings, not the other way.
-      return page(sql`(${top(sql`${bookings.ownerId} = ${actor.id}`)} union ${top(sql`${bookings.id} = any(array(
+      return page(
+        sql`(${top(sql`${bookings.ownerId} = ${actor.id}`)} union ${top(sql`${bookings.id} = any(array(
         select distinct bp.booking_id from ${bookingPets} bp join ${pets} p on p.id = bp.pet_id
-        where p.deleted_at is null and (p.owner_id = ${actor.id} or p.id in (select co.pet_id from pet_co_owners co where co.user_id = ${actor.id}))))`)}) as page`);
+        where p.deleted_at is null and (p.owner_id = ${actor.id} or p.id in (select co.pet_id from pet_co_owners co where co.user_id = ${actor.id}))))`)}) as page`,
+      );
     case 'business':
       return page(sql`(select top.* from ${businesses} mine cross join lateral ${top(sql`${bookings.businessId} = mine.id`)} as top
         where mine.owner_id = ${actor.id}) as page`);

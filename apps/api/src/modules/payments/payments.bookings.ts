@@ -27,7 +27,10 @@ export function createBookingPayments(p: Pick<Platform, 'queue' | 'clock' | 'con
   async function forBookings(exec: Executor, bookingIds: string[]): Promise<Map<string, BookingPaymentState>> {
     const rows = await livePaymentsOf(exec, bookingIds);
     return new Map(
-      rows.map((row) => [row.bookingId, { id: row.id, status: row.status, amountMinor: row.amountMinor, refundedMinor: row.refundedMinor, currency: row.currency }]),
+      rows.map((row) => [
+        row.bookingId,
+        { id: row.id, status: row.status, amountMinor: row.amountMinor, refundedMinor: row.refundedMinor, currency: row.currency },
+      ]),
     );
   }
 

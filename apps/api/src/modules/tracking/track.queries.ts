@@ -51,7 +51,14 @@ export async function bumpCounters(exec: Executor, counts: { bookingId: string; 
  * instant as epoch milliseconds: the whole track is read, and a Date parsed per row is most of its cost.
  */
 export async function pointsOf(exec: Executor, bookingId: string): Promise<RawPoint[]> {
-  const rows = rowsOf<{ t: number | string; seq: number | null; lng: number | string; lat: number | string; accuracy_m: number | string | null; speed_mps: number | string | null }>(
+  const rows = rowsOf<{
+    t: number | string;
+    seq: number | null;
+    lng: number | string;
+    lat: number | string;
+    accuracy_m: number | string | null;
+    speed_mps: number | string | null;
+  }>(
     await exec.execute(sql`
       select floor(extract(epoch from recorded_at) * 1000)::float8 as t, seq, lng, lat, accuracy_m, speed_mps
       from ${bookingTrackPoints} where booking_id = ${bookingId}
