@@ -25,6 +25,12 @@ describe('buildTrack', () => {
     expect(track.distanceMeters).toBeCloseTo(28, 0);
   });
 
+  it('finds duplicates in points already in time order too: a repeated seq, a repeated instant', () => {
+    expect(buildTrack([north(0, 0, 1), north(10, 14, 2), north(20, 28, 1)]).points.map((p) => p.t)).toEqual([T0, T0 + 10_000]);
+    expect(buildTrack([north(0, 0, 1), north(10, 14, 2), { ...north(10, 14), seq: 3 }])).toMatchObject({ duplicates: 1 });
+    expect(buildTrack([north(0, 0, 1), north(10, 14, 2), north(20, 28, 3)])).toMatchObject({ duplicates: 0, distanceMeters: expect.closeTo(28, 0) });
+  });
+
   it('drops a point implying more than 50 m/s and keeps measuring from the last accepted one', () => {
     // 10 s after the start, 2 km away: 200 m/s. The next point is plausible from the first one.
     const track = buildTrack([north(0, 0), north(10, 2000), north(20, 30)]);

@@ -75,6 +75,8 @@ export function buildTrack<P extends RawPoint>(input: P[]): Track<P> {
 
 /** Time order, the first of each `seq` and of each instant kept. */
 function dedupe<P extends RawPoint>(input: P[]): { kept: P[]; duplicates: number } {
+  // Stored points (the reads) are unique by the keys and come in time order: checked without a Set per point.
+  if (inTimeOrderWithoutDuplicates(input)) return { kept: input.slice(), duplicates: 0 };
   const seenSeq = new Set<number>();
   const seenT = new Set<number>();
   const kept: P[] = [];
@@ -86,6 +88,17 @@ function dedupe<P extends RawPoint>(input: P[]): { kept: P[]; duplicates: number
   }
   kept.sort((a, b) => a.t - b.t);
   return { kept, duplicates: input.length - kept.length };
+}
+
+/** Whether the instants strictly increase and no two points share a `seq` (a sorted copy of the seqs, not a Set). */
+function inTimeOrderWithoutDuplicates(input: RawPoint[]): boolean {
+  for (let i = 1; i < input.length; i++) if (!(input[i]!.t > input[i - 1]!.t)) return false;
+  const seqs = new Float64Array(input.length);
+  let n = 0;
+  for (const p of input) if (p.seq != null) seqs[n++] = p.seq;
+  const sorted = seqs.subarray(0, n).sort();
+  for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) return false;
+  return true;
 }
 
 export type BatchOutcome<P extends RawPoint> = { accepted: P[]; duplicates: number; jumps: number; outside: number };
