@@ -59,18 +59,37 @@ export type Track<P extends RawPoint> = {
   distanceMeters: number;
 };
 
-/** Dedupes, orders, drops jumps and cuts into segments: the track as it is drawn and measured. */
+/**
+ * Dedupes, orders, drops jumps and cuts into segments: the track as it is drawn and measured. One
+ * distance per pair of consecutive points serves the jump test and the length (a full track is 50,000).
+ */
 export function buildTrack<P extends RawPoint>(input: P[]): Track<P> {
   const { kept, duplicates } = dedupe(input);
   const points: P[] = [];
+  const segments: P[][] = [];
   let jumps = 0;
+  let distanceMeters = 0;
   for (const p of kept) {
     const prev = points[points.length - 1];
-    if (prev && isJump(prev, p)) jumps++;
-    else points.push(p);
+    if (!prev) {
+      points.push(p);
+      segments.push([p]);
+      continue;
+    }
+    const meters = haversineMeters(prev, p);
+    // As isJump: within the same second scaled by at least one second.
+    if (meters / Math.max(Math.abs(p.t - prev.t) / 1000, 1) > MAX_PLAUSIBLE_SPEED_MPS) {
+      jumps++;
+      continue;
+    }
+    points.push(p);
+    if (p.t - prev.t > TRACK_GAP_SECONDS * 1000) segments.push([p]);
+    else {
+      segments[segments.length - 1]!.push(p);
+      distanceMeters += meters;
+    }
   }
-  const segments = segmentsOf(points);
-  return { points, segments, duplicates, jumps, distanceMeters: segments.reduce((sum, s) => sum + lengthMeters(s), 0) };
+  return { points, segments, duplicates, jumps, distanceMeters };
 }
 
 /** Time order, the first of each `seq` and of each instant kept. */

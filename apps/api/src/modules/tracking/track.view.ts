@@ -47,6 +47,8 @@ type ViewDeps = { now: Date; etaFor: (workerId: string, destination: { lng: numb
 export async function trackingView(exec: Executor, row: BookingRow, d: ViewDeps): Promise<TrackingView> {
   const [points, counters, events] = [await pointsOf(exec, row.id), await trackRowOf(exec, row.id), await walkEventsOf(exec, row.id)];
   const track = buildTrack(points);
+  // A full track is tens of milliseconds of building: what follows (thinning, the answer) gets its own turn.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const destination = destinationOf(row);
   const onTheWayAt = counters?.onTheWayAt ?? null;
 
