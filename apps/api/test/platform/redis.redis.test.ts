@@ -10,10 +10,6 @@ let b: TestApp;
 const clients: Redis[] = [];
 
 beforeAll(async () => {
-  const cleaner = new Redis(url);
-  const keys = await cleaner.keys('wd-rl:*');
-  if (keys.length) await cleaner.del(...keys);
-  await cleaner.quit();
   const env = { AUTH_RATE_LIMIT_MAX: '3', REDIS_URL: url };
   clients.push(new Redis(url), new Redis(url));
   a = await createTestApp({ env, redis: clients[0] });
