@@ -33,20 +33,16 @@ export type SlotOption = { startsAt: string; endsAt: string; workerIds: string[]
 export type BookingOutcome = { kind: 'booking'; booking: Booking } | { kind: 'series'; result: SeriesResponse };
 export type PetChoice = { pet: Pet; missingVaccinations: string[] };
 
-/** The slots of a slot availability by local date, merged over workers (or only `workerId`'s), in time order. */
+/** The slots of a slot availability by local date (only those `workerId` can take, when given), in time order. */
 export function slotsByDate(availability: Availability | null, workerId = ''): Map<string, SlotOption[]> {
   const days = new Map<string, SlotOption[]>();
   if (!availability || availability.kind !== 'slot') return days;
-  const byStart = new Map<string, SlotOption>();
-  for (const worker of availability.workers) {
-    if (workerId && worker.workerId !== workerId) continue;
-    for (const slot of worker.slots) {
-      const known = byStart.get(slot.startsAt);
-      if (known) known.workerIds.push(worker.workerId);
-      else byStart.set(slot.startsAt, { startsAt: slot.startsAt, endsAt: slot.endsAt, workerIds: [worker.workerId] });
-    }
-  }
-  for (const option of [...byStart.values()].sort((a, b) => a.startsAt.localeCompare(b.startsAt))) {
+  // The answer lists each start once, in time order, with the indexes of the workers free at it.
+  const ids = availability.workers.map((w) => w.workerId);
+  for (const slot of availability.slots) {
+    const workerIds = slot.workers.map((i) => ids[i]).filter((id): id is string => id !== undefined);
+    if (!workerIds.length || (workerId && !workerIds.includes(workerId))) continue;
+    const option: SlotOption = { startsAt: slot.startsAt, endsAt: slot.endsAt, workerIds };
     const date = localDate(option.startsAt, availability.timeZone);
     const list = days.get(date) ?? [];
     list.push(option);
