@@ -61,7 +61,7 @@ describe('GET /services/:id/availability — time-slot services', () => {
     t.clock.set(at('2026-06-02T09:05'));
     try {
       const slots = slotsOf((await get(m.serviceId, 'from=2026-06-01&to=2026-06-02')).json().data);
-      expect(slots[0].startsAt).toBe('2026-06-02T08:15:00.000Z'); // 10:15 local
+      expect(slots[0]!.startsAt).toBe('2026-06-02T08:15:00.000Z'); // 10:15 local
     } finally {
       t.clock.set(NOW);
     }
@@ -96,7 +96,7 @@ describe('GET /services/:id/availability — time-slot services', () => {
       .set({ closedDates: ['2026-06-05'] })
       .where(eq(businesses.id, m.businessId));
     const data = (await get(m.serviceId, 'from=2026-06-05&to=2026-06-06')).json().data;
-    expect(slotsOf(data)[0].startsAt).toBe('2026-06-06T05:00:00.000Z');
+    expect(slotsOf(data)[0]!.startsAt).toBe('2026-06-06T05:00:00.000Z');
     expect(slotsOf(data)).toHaveLength(49);
   });
 
