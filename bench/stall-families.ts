@@ -152,7 +152,11 @@ export function families(ctx: FamilyContext): Family[] {
       before: ctx.touchFeedBooking,
       build: () => ({ method: 'GET', path: ctx.feedPath }),
     },
-    { family: 'calendar feed', label: "GET /v1/calendars/:token.ics, the business's feed, unchanged (cached)", build: () => ({ method: 'GET', path: ctx.feedPath }) },
+    {
+      family: 'calendar feed',
+      label: "GET /v1/calendars/:token.ics, the business's feed, unchanged (cached)",
+      build: () => ({ method: 'GET', path: ctx.feedPath }),
+    },
     {
       family: 'invoice',
       label: 'GET /v1/payments/:id/invoice?format=pdf, 20 pets, 2 refunds',

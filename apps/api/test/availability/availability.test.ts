@@ -128,9 +128,7 @@ describe('GET /services/:id/availability — time-slot services', () => {
     it('but takes 31 days and as many pets as the service does', async () => {
       const res = await get(m.serviceId, 'from=2026-06-01&to=2026-07-01&pets=3');
       expect(res.statusCode, res.body).toBe(200);
-      const dates = new Set(
-        slotsOf(res.json().data).map((s: { startsAt: string }) => DateTime.fromISO(s.startsAt, { zone: 'Europe/Berlin' }).toISODate()),
-      );
+      const dates = new Set(slotsOf(res.json().data).map((s: { startsAt: string }) => DateTime.fromISO(s.startsAt, { zone: 'Europe/Berlin' }).toISODate()));
       expect(dates.has('2026-07-01')).toBe(true);
       expect(dates.has('2026-07-02')).toBe(false);
     });
@@ -176,9 +174,26 @@ describe('who performs the service', () => {
     expect(data.slots).toHaveLength(49);
     expect(data.slots.every((s: { workers: number[] }) => s.workers.join() === '0,1')).toBe(true);
     // The first worker is busy 09:00–10:00: the starts whose hour meets it are the second's alone.
-    await insertBooking(t, { ownerId: m.owner.id, businessId: m.businessId, serviceId: open, workerId: m.worker.workerId, startsAt: at('2026-06-03T09:00'), endsAt: at('2026-06-03T10:00'), status: 'confirmed' });
+    await insertBooking(t, {
+      ownerId: m.owner.id,
+      businessId: m.businessId,
+      serviceId: open,
+      workerId: m.worker.workerId,
+      startsAt: at('2026-06-03T09:00'),
+      endsAt: at('2026-06-03T10:00'),
+      status: 'confirmed',
+    });
     const next = (await get(open, 'from=2026-06-03&to=2026-06-03')).json().data;
-    expect(localTimes(next.slots.filter((s: { workers: number[] }) => s.workers.join() === '1'))).toEqual(['08:00', '08:15', '08:30', '08:45', '09:00', '09:15', '09:30', '09:45']); // 15 min of travel before it
+    expect(localTimes(next.slots.filter((s: { workers: number[] }) => s.workers.join() === '1'))).toEqual([
+      '08:00',
+      '08:15',
+      '08:30',
+      '08:45',
+      '09:00',
+      '09:15',
+      '09:30',
+      '09:45',
+    ]); // 15 min of travel before it
     expect(slotsOf(next, second.workerId)).toHaveLength(49);
   });
 

@@ -33,7 +33,11 @@ describe('ics', () => {
     expect(lines.slice(1).every((l) => l.startsWith(' '))).toBe(true);
     expect(lines.map((l, i) => (i ? l.slice(1) : l)).join('')).toBe(line);
     // A tab is not printable ASCII: the octet-counting path folds it the same way.
-    expect(foldLine(`X:\t${'a'.repeat(80)}`).split("\r\n").map((l) => l.length)).toEqual([75, 9]);
+    expect(
+      foldLine(`X:\t${'a'.repeat(80)}`)
+        .split('\r\n')
+        .map((l) => l.length),
+    ).toEqual([75, 9]);
   });
 
   it('folds long non-ASCII text at 75 octets without splitting a UTF-8 character', () => {

@@ -38,7 +38,7 @@ export function offsetsBetween(zone: IANAZone, from: number, to: number): Offset
   /** Offsets from `at` on, in time order. */
   const changes: { at: number; offset: number }[] = [];
   let before = first;
-  for (let lo = from; lo < to; ) {
+  for (let lo = from; lo < to;) {
     const next = Math.min(lo + SAMPLE_MS, to);
     const offset = zone.offset(next);
     if (offset !== before) {

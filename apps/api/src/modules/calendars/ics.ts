@@ -71,7 +71,12 @@ export async function icsFeed(name: string, events: IcsEvent[], perTurn = ICS_EV
   const parts = [lines(['BEGIN:VCALENDAR', 'VERSION:2.0', `PRODID:${ICS_PRODID}`, 'CALSCALE:GREGORIAN', ...feedHeader(name)])];
   for (let i = 0; i < events.length; i += perTurn) {
     if (i > 0) await nextTurn();
-    parts.push(events.slice(i, i + perTurn).map((e) => lines(vevent(e, now))).join(''));
+    parts.push(
+      events
+        .slice(i, i + perTurn)
+        .map((e) => lines(vevent(e, now)))
+        .join(''),
+    );
   }
   parts.push(lines(['END:VCALENDAR']));
   return parts.join('');
