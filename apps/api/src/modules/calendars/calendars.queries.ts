@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { bookings, businesses, calendarFeeds, services, users, workers } from '@walkydoggy/shared/db';
-import type { CalendarFeedKind } from '@walkydoggy/shared';
+import { MAX_BOOKING_SPAN_DAYS, type CalendarFeedKind } from '@walkydoggy/shared';
 import type { Executor } from '../../platform/db.js';
 
 export type FeedRow = typeof calendarFeeds.$inferSelect;
@@ -88,6 +88,9 @@ function feedWhere(subject: Subject, w: FeedWindow): SQL | undefined {
   return and(
     subjectFilter(subject),
     lt(bookings.startsAt, w.until),
+    // Implied by the end bounds below (no booking lasts longer than MAX_BOOKING_SPAN_DAYS, a day to spare):
+    // a lower bound on the start lets the (subject, starts_at) indexes stop there instead of reading all history.
+    gte(bookings.startsAt, new Date(w.since.getTime() - (MAX_BOOKING_SPAN_DAYS + 1) * 24 * 60 * 60_000)),
     or(
       and(inArray(bookings.status, [...SHOWN_STATUSES]), gte(bookings.endsAt, w.since)),
       and(eq(bookings.status, 'cancelled'), gte(bookings.endsAt, w.since), gte(sql`coalesce(${bookings.cancelledAt}, ${bookings.updatedAt})`, w.since)),
