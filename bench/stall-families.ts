@@ -31,7 +31,15 @@ export type Family = {
 };
 
 /** What the families need besides the world: a calendar feed path, the image, fresh presence, the walk's report made again. */
-export type FamilyContext = { world: StallWorld; feedPath: string; image: Buffer; refreshPresence(): Promise<void>; rebuildReport(): Promise<void> };
+export type FamilyContext = {
+  world: StallWorld;
+  feedPath: string;
+  image: Buffer;
+  refreshPresence(): Promise<void>;
+  rebuildReport(): Promise<void>;
+  /** Changes one of the business's bookings, so its feed is rendered again rather than served from the cache. */
+  touchFeedBooking(): Promise<void>;
+};
 
 /** The instant of a local wall time in the business's zone, as ISO. */
 const localInstant = (date: string, hhmm: string) => {
@@ -138,7 +146,17 @@ export function families(ctx: FamilyContext): Family[] {
         token: world.bossToken,
       }),
     },
-    { family: 'calendar feed', label: "GET /v1/calendars/:token.ics, the business's feed", build: () => ({ method: 'GET', path: ctx.feedPath }) },
+    {
+      family: 'calendar feed',
+      label: "GET /v1/calendars/:token.ics, the business's feed, a booking changed before each (rendered)",
+      before: ctx.touchFeedBooking,
+      build: () => ({ method: 'GET', path: ctx.feedPath }),
+    },
+    {
+      family: 'calendar feed',
+      label: "GET /v1/calendars/:token.ics, the business's feed, unchanged (cached)",
+      build: () => ({ method: 'GET', path: ctx.feedPath }),
+    },
     {
       family: 'invoice',
       label: 'GET /v1/payments/:id/invoice?format=pdf, 20 pets, 2 refunds',

@@ -157,6 +157,12 @@ async function main() {
       image,
       feedPath: new URL(feedUrl).pathname,
       refreshPresence: async () => void (await client.query(REFRESH_PRESENCE_SQL)),
+      // A change to the business's next booking, as the app would write it: the feed cannot be served from its cache.
+      touchFeedBooking: async () =>
+        void (await client.query(
+          `update bookings set updated_at = now() where id = (select id from bookings where business_id = $1 and starts_at > now() order by starts_at limit 1)`,
+          [world.businessId],
+        )),
       // Once, after the uploads: the report of the full track, as the job would make it.
       rebuildReport: async () => {
         if (!reportRebuilt) await rebuildReport(scratch.url, world.walk.bookingId);

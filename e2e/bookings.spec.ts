@@ -19,7 +19,7 @@ type Service = {
 };
 type Slot = { startsAt: string; endsAt: string };
 type Payment = { id: string; kind: 'booking' | 'tip'; status: string; amountMinor: number; platformFeeMinor: number; businessPayoutMinor: number };
-type Availability = { kind: 'slot'; workers: { workerId: string; slots: Slot[] }[] };
+type Availability = { kind: 'slot'; workers: { workerId: string }[]; slots: Slot[] };
 type Booking = {
   id: string;
   number: string;
@@ -57,9 +57,8 @@ async function freeSlots(api: ApiClient, serviceId: string): Promise<Slot[]> {
   const to = isoDate(Date.now() + 27 * 24 * HOUR);
   const { status, data } = await api.get<Availability>(`/v1/services/${serviceId}/availability?from=${from}&to=${to}&pets=1`);
   assert(status === 200 && data.kind === 'slot', `availability answered ${status}: ${JSON.stringify(data)}`);
-  const starts = new Map<string, Slot>();
-  for (const w of data.workers) for (const s of w.slots) starts.set(s.startsAt, s);
-  return [...starts.values()].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  // Each start once, in time order, whichever workers are free at it.
+  return data.slots.map(({ startsAt, endsAt }) => ({ startsAt, endsAt }));
 }
 
 /**

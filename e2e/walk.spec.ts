@@ -7,8 +7,8 @@ import { DEMO } from './support/server.js';
 const DEMO_OWNER = 'owner@demo.walkydoggy.test';
 const HOUR = 3_600_000;
 
-type Slot = { startsAt: string };
-type Availability = { kind: 'slot'; workers: { workerId: string; slots: Slot[] }[] };
+type Slot = { startsAt: string; workers: number[] };
+type Availability = { kind: 'slot'; workers: { workerId: string }[]; slots: Slot[] };
 type Booking = { id: string; number: string; status: string };
 type WalkReport = { distanceMeters: number; events: { kind: string }[]; notes: string | null; counts: Record<string, number> };
 
@@ -28,10 +28,10 @@ async function confirmedWalk(owner: ApiClient, business: ApiClient, workerId: st
   const walk = services.find((s) => s.type === 'walking' && s.active);
   assert(walk, 'the demo business has no active walking service');
   const { data: availability } = await owner.get<Availability>(
-    `/v1/services/${walk.id}/availability?from=${isoDate(Date.now())}&to=${isoDate(Date.now() + 6 * 24 * HOUR)}&pets=1`,
+    `/v1/services/${walk.id}/availability?from=${isoDate(Date.now())}&to=${isoDate(Date.now() + 6 * 24 * HOUR)}&pets=1&workerId=${workerId}`,
   );
-  const slot = availability.workers.find((w) => w.workerId === workerId)?.slots[0];
-  assert(slot, `the demo worker has no free walk in the next six days: ${JSON.stringify(availability.workers.map((w) => w.slots.length))}`);
+  const slot = availability.slots[0];
+  assert(slot, `the demo worker has no free walk in the next six days: ${JSON.stringify(availability.workers)}`);
   const { data: pets } = await owner.get<{ id: string }[]>('/v1/pets');
   const petId = pets[0]?.id ?? (await owner.post<{ id: string }>('/v1/pets', { name: 'Biscuit', species: 'dog' })).data.id;
   const created = await owner.post<Booking>(

@@ -398,6 +398,13 @@ export type CancellationPreview = z.infer<typeof cancellationPreviewSchema>;
 export const AVAILABILITY_MAX_DAYS = 31;
 /** Slots start on this local boundary. */
 export const SLOT_STEP_MINUTES = 15;
+/**
+ * Workers × days one availability answer covers at most (100 workers for 31 days): a larger team asks
+ * for fewer days at once or names a `workerId`. With at most 100 distinct starts a local day (96, plus
+ * the repeated hour of a fall-back day), an answer lists at most 31 × 100 starts and, over them, at most
+ * this × 100 worker indices.
+ */
+export const AVAILABILITY_MAX_WORKER_DAYS = 3100;
 
 export const availabilityQuerySchema = z
   .object({
@@ -406,6 +413,8 @@ export const availabilityQuerySchema = z
     pets: z.coerce.number().int('A whole number of pets.').min(1, 'At least 1 pet.').max(MAX_BOOKING_PETS, `At most ${MAX_BOOKING_PETS} pets.`).default(1),
     /** The pending booking its owner is changing: its own hold is ignored, so its time is offered again. */
     excludeBookingId: uuid.optional(),
+    /** Only this worker's slots (time-slot services). */
+    workerId: uuid.optional(),
   })
   .superRefine((v, ctx) => {
     const problem = dateRangeProblem(v.from, v.to, AVAILABILITY_MAX_DAYS);
@@ -413,13 +422,18 @@ export const availabilityQuerySchema = z
   });
 export type AvailabilityQuery = z.output<typeof availabilityQuerySchema>;
 
-export const slotSchema = z.object({ startsAt: z.string(), endsAt: z.string() });
+/** A start offered by at least one worker: `workers` are indexes into the answer's `workers`, ascending. */
+export const slotSchema = z.object({ startsAt: z.string(), endsAt: z.string(), workers: z.array(z.number().int()) });
+export type AvailableSlot = z.infer<typeof slotSchema>;
 export const slotAvailabilitySchema = z.object({
   kind: z.literal('slot'),
   timeZone: z.string(),
   durationMinutes: z.number().int(),
   stepMinutes: z.literal(SLOT_STEP_MINUTES),
-  workers: z.array(z.object({ workerId: z.string(), name: z.string(), photoUrl: nullableString, slots: z.array(slotSchema) })),
+  /** The workers who perform the service (only `workerId` when it was named), whether free or not. */
+  workers: z.array(z.object({ workerId: z.string(), name: z.string(), photoUrl: nullableString })),
+  /** Each start any of them can take, once, in time order. */
+  slots: z.array(slotSchema),
 });
 export type SlotAvailability = z.infer<typeof slotAvailabilitySchema>;
 export const dayAvailabilitySchema = z.object({

@@ -26,6 +26,11 @@ export const TRACK_BATCH_MAX = 500;
  * the tracking view and the walk report cost the same whatever a device sent.
  */
 export const MAX_TRACK_POINTS = 50_000;
+/**
+ * The tracking view and the walk report draw a track with at most this many points (thinned from the
+ * stored ones, docs/api/live.md); distance and counts are measured on the full track.
+ */
+export const TRACK_VIEW_MAX_POINTS = 5_000;
 
 export const lngSchema = z.number().min(-180, 'Longitude is between -180 and 180.').max(180, 'Longitude is between -180 and 180.');
 export const latSchema = z.number().min(-90, 'Latitude is between -90 and 90.').max(90, 'Latitude is between -90 and 90.');

@@ -251,6 +251,10 @@ describe('availabilityQuerySchema', () => {
     });
     expect(paths(refusal(availabilityQuerySchema, { from: '2025-07-01', to: '2025-07-01', excludeBookingId: 'WD-7K3M-9Q2P' }))).toEqual(['excludeBookingId']);
   });
+  it('may name one worker, by id', () => {
+    expect(availabilityQuerySchema.parse({ from: '2025-07-01', to: '2025-07-01', workerId: ID }).workerId).toBe(ID);
+    expect(paths(refusal(availabilityQuerySchema, { from: '2025-07-01', to: '2025-07-01', workerId: 'someone' }))).toEqual(['workerId']);
+  });
   it('refuses 32 days, an inverted range and 21 pets', () => {
     expect(paths(refusal(availabilityQuerySchema, { from: '2025-07-01', to: '2025-08-01' }))).toEqual(['to']);
     expect(paths(refusal(availabilityQuerySchema, { from: '2025-07-02', to: '2025-07-01' }))).toEqual(['to']);
@@ -263,7 +267,8 @@ describe('availabilityQuerySchema', () => {
       timeZone: 'Europe/Berlin',
       durationMinutes: 60,
       stepMinutes: 15,
-      workers: [{ workerId: ID, name: 'A', photoUrl: null, slots: [] }],
+      workers: [{ workerId: ID, name: 'A', photoUrl: null }],
+      slots: [{ startsAt: '2025-07-01T07:00:00.000Z', endsAt: '2025-07-01T08:00:00.000Z', workers: [0] }],
     };
     const days = { kind: 'day', timeZone: 'Europe/Berlin', unit: 'night', capacity: 5, days: [{ date: '2025-07-01', open: true, remaining: 4 }] };
     expect(availabilityResponseSchema.parse(slots)).toEqual(slots);

@@ -141,7 +141,13 @@ export function createRealtime(app: FastifyInstance, deps: { config: Config; db:
       .where(eq(users.id, claims.sub));
     if (!user || user.status !== 'active' || user.sv !== claims.sv || !user.live)
       throw new Unauthorized('Your session has ended. Sign in again.', 'TOKEN_INVALID');
-    const owned = user.role === 'business' ? await deps.db.select({ id: businesses.id }).from(businesses).where(and(eq(businesses.ownerId, user.id), isNull(businesses.deletedAt))) : [];
+    const owned =
+      user.role === 'business'
+        ? await deps.db
+            .select({ id: businesses.id })
+            .from(businesses)
+            .where(and(eq(businesses.ownerId, user.id), isNull(businesses.deletedAt)))
+        : [];
     const [worker] =
       user.role === 'worker'
         ? await deps.db

@@ -44,14 +44,16 @@ export async function seedDemoBookings(app: FastifyInstance, businessId: string)
   const from = today.toISOString().slice(0, 10);
   const to = new Date(today.getTime() + 13 * 86_400_000).toISOString().slice(0, 10);
   for (const service of services.filter((s) => ['walking', 'drop_in', 'sitting'].includes(s.type))) {
-    const availability = await call<{ kind: string; workers: { workerId: string; slots: { startsAt: string }[] }[] }>(
+    const availability = await call<{ kind: string; workers: { workerId: string }[]; slots: { startsAt: string; workers: number[] }[] }>(
       null,
       'GET',
       `/v1/services/${service.id}/availability?from=${from}&to=${to}&pets=1`,
     );
     if (availability.kind !== 'slot') continue;
     // The demo worker first, so their jobs page has something on it.
-    const workers = [...availability.workers].sort((a, b) => Number(b.workerId === demoWorker.id) - Number(a.workerId === demoWorker.id));
+    const workers = availability.workers
+      .map((w, index) => ({ ...w, slots: availability.slots.filter((s) => s.workers.includes(index)) }))
+      .sort((a, b) => Number(b.workerId === demoWorker.id) - Number(a.workerId === demoWorker.id));
     for (const worker of workers) {
       // Mid-morning slots on two different days: a walk people would actually book.
       const picks: string[] = [];

@@ -7,6 +7,10 @@ import { createTestApp, type TestApp } from '../support/app.js';
 import { marketplace, newService, setAvailability, type Marketplace } from '../support/marketplace.js';
 import { headersOf, newMedia, newWorker } from '../businesses/fixtures.js';
 import { insertBooking } from './factory.js';
+import { slotsOf } from './view.js';
+import { createAvailability } from '../../src/modules/availability/availability.service.js';
+import { ValidationFailed } from '../../src/platform/errors.js';
+import { AVAILABILITY_MAX_DAYS, AVAILABILITY_MAX_WORKER_DAYS } from '@walkydoggy/shared';
 
 let t: TestApp;
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -36,12 +40,13 @@ describe('GET /services/:id/availability — time-slot services', () => {
       timeZone: 'Europe/Berlin',
       durationMinutes: 60,
       stepMinutes: 15,
-      workers: [{ workerId: m.worker.workerId, name: 'Wendy Walker', photoUrl: null, slots: expect.any(Array) }],
+      workers: [{ workerId: m.worker.workerId, name: 'Wendy Walker', photoUrl: null }],
+      slots: expect.any(Array),
     });
-    const slots = data.workers[0].slots;
+    const slots = data.slots;
     expect(slots).toHaveLength(2 * 49); // 07:00 … 19:00 on both days
-    expect(slots[0]).toEqual({ startsAt: '2026-06-02T05:00:00.000Z', endsAt: '2026-06-02T06:00:00.000Z' });
-    expect(slots.at(-1)).toEqual({ startsAt: '2026-06-03T17:00:00.000Z', endsAt: '2026-06-03T18:00:00.000Z' });
+    expect(slots[0]).toEqual({ startsAt: '2026-06-02T05:00:00.000Z', endsAt: '2026-06-02T06:00:00.000Z', workers: [0] });
+    expect(slots.at(-1)).toEqual({ startsAt: '2026-06-03T17:00:00.000Z', endsAt: '2026-06-03T18:00:00.000Z', workers: [0] });
   });
 
   it("shows the worker's photo", async () => {
@@ -55,8 +60,8 @@ describe('GET /services/:id/availability — time-slot services', () => {
   it('offers nothing sooner than 60 minutes from now', async () => {
     t.clock.set(at('2026-06-02T09:05'));
     try {
-      const slots = (await get(m.serviceId, 'from=2026-06-01&to=2026-06-02')).json().data.workers[0].slots;
-      expect(slots[0].startsAt).toBe('2026-06-02T08:15:00.000Z'); // 10:15 local
+      const slots = slotsOf((await get(m.serviceId, 'from=2026-06-01&to=2026-06-02')).json().data);
+      expect(slots[0]!.startsAt).toBe('2026-06-02T08:15:00.000Z'); // 10:15 local
     } finally {
       t.clock.set(NOW);
     }
@@ -73,7 +78,7 @@ describe('GET /services/:id/availability — time-slot services', () => {
       blockedUntil: at('2026-06-04T16:15'),
     });
     await t.db.insert(workerTimeOff).values({ workerId: m.worker.workerId, startsAt: at('2026-06-04T17:00'), endsAt: at('2026-06-04T18:00'), reason: 'Vet' });
-    const times = localTimes((await get(m.serviceId, 'from=2026-06-04&to=2026-06-04')).json().data.workers[0].slots);
+    const times = localTimes(slotsOf((await get(m.serviceId, 'from=2026-06-04&to=2026-06-04')).json().data));
     expect(times).toContain('10:45');
     expect(times).not.toContain('11:00');
     expect(times).not.toContain('13:00');
@@ -91,8 +96,8 @@ describe('GET /services/:id/availability — time-slot services', () => {
       .set({ closedDates: ['2026-06-05'] })
       .where(eq(businesses.id, m.businessId));
     const data = (await get(m.serviceId, 'from=2026-06-05&to=2026-06-06')).json().data;
-    expect(data.workers[0].slots[0].startsAt).toBe('2026-06-06T05:00:00.000Z');
-    expect(data.workers[0].slots).toHaveLength(49);
+    expect(slotsOf(data)[0]!.startsAt).toBe('2026-06-06T05:00:00.000Z');
+    expect(slotsOf(data)).toHaveLength(49);
   });
 
   it('takes the duration of the service, 60 minutes when it has none', async () => {
@@ -100,7 +105,7 @@ describe('GET /services/:id/availability — time-slot services', () => {
     const unset = await newService(t, m.owner, m.businessId, { type: 'training', durationMinutes: null });
     const longData = (await get(long, 'from=2026-06-02&to=2026-06-02')).json().data;
     expect(longData.durationMinutes).toBe(90);
-    expect(localTimes(longData.workers[0].slots).at(-1)).toBe('18:30');
+    expect(localTimes(slotsOf(longData)).at(-1)).toBe('18:30');
     expect((await get(unset, 'from=2026-06-02&to=2026-06-02')).json().data.durationMinutes).toBe(60);
   });
 
@@ -123,9 +128,7 @@ describe('GET /services/:id/availability — time-slot services', () => {
     it('but takes 31 days and as many pets as the service does', async () => {
       const res = await get(m.serviceId, 'from=2026-06-01&to=2026-07-01&pets=3');
       expect(res.statusCode, res.body).toBe(200);
-      const dates = new Set(
-        res.json().data.workers[0].slots.map((s: { startsAt: string }) => DateTime.fromISO(s.startsAt, { zone: 'Europe/Berlin' }).toISODate()),
-      );
+      const dates = new Set(slotsOf(res.json().data).map((s: { startsAt: string }) => DateTime.fromISO(s.startsAt, { zone: 'Europe/Berlin' }).toISODate()));
       expect(dates.has('2026-07-01')).toBe(true);
       expect(dates.has('2026-07-02')).toBe(false);
     });
@@ -142,7 +145,7 @@ it('is described in the OpenAPI document', async () => {
   const doc = (await t.app.inject('/docs/json')).json();
   const op = doc.paths['/v1/services/{id}/availability'].get;
   expect(op.operationId).toBe('getServiceAvailability');
-  expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['excludeBookingId', 'from', 'id', 'pets', 'to']);
+  expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['excludeBookingId', 'from', 'id', 'pets', 'to', 'workerId']);
 });
 
 describe('who performs the service', () => {
@@ -164,6 +167,57 @@ describe('who performs the service', () => {
 
   it('is every active worker, oldest first, when the service lists none', async () => {
     expect(await workerIds(open)).toEqual([m.worker.workerId, second.workerId]);
+  });
+
+  it('lists each start once with every worker free at it', async () => {
+    const data = (await get(open, 'from=2026-06-02&to=2026-06-02')).json().data;
+    expect(data.slots).toHaveLength(49);
+    expect(data.slots.every((s: { workers: number[] }) => s.workers.join() === '0,1')).toBe(true);
+    // The first worker is busy 09:00–10:00: the starts whose hour meets it are the second's alone.
+    await insertBooking(t, {
+      ownerId: m.owner.id,
+      businessId: m.businessId,
+      serviceId: open,
+      workerId: m.worker.workerId,
+      startsAt: at('2026-06-03T09:00'),
+      endsAt: at('2026-06-03T10:00'),
+      status: 'confirmed',
+    });
+    const next = (await get(open, 'from=2026-06-03&to=2026-06-03')).json().data;
+    expect(localTimes(next.slots.filter((s: { workers: number[] }) => s.workers.join() === '1'))).toEqual([
+      '08:00',
+      '08:15',
+      '08:30',
+      '08:45',
+      '09:00',
+      '09:15',
+      '09:30',
+      '09:45',
+    ]); // 15 min of travel before it
+    expect(slotsOf(next, second.workerId)).toHaveLength(49);
+  });
+
+  it('is only the named worker with workerId', async () => {
+    const data = (await get(open, `from=2026-06-02&to=2026-06-02&workerId=${second.workerId}`)).json().data;
+    expect(data.workers.map((w: { workerId: string }) => w.workerId)).toEqual([second.workerId]);
+    expect(data.slots).toHaveLength(49);
+    expect((await get(open, `from=2026-06-02&to=2026-06-02&workerId=${crypto.randomUUID()}`)).json().data).toMatchObject({ workers: [], slots: [] });
+    expect((await get(open, 'from=2026-06-02&to=2026-06-02&workerId=someone')).statusCode).toBe(400);
+  });
+
+  it('covers at most maxWorkerDays workers × days: fewer days, or one worker, for a larger team', async () => {
+    const limited = createAvailability({ db: t.db, clock: t.clock, maxWorkerDays: 5 });
+    const ask = (to: string, workerId?: string) => limited.forService(null, open, { from: '2026-06-02', to, pets: 1, ...(workerId ? { workerId } : {}) });
+    // Two workers: two days (4 worker-days) are the most, three are refused.
+    expect((await ask('2026-06-03')).kind).toBe('slot');
+    await expect(ask('2026-06-04')).rejects.toMatchObject({
+      statusCode: 400,
+      details: [{ path: 'querystring.to', message: 'This service has 2 workers: ask for at most 2 days at once, or name a workerId.' }],
+    });
+    // One named worker: five days, not six.
+    expect((await ask('2026-06-06', second.workerId)).kind).toBe('slot');
+    await expect(ask('2026-06-07', second.workerId)).rejects.toBeInstanceOf(ValidationFailed);
+    expect(AVAILABILITY_MAX_WORKER_DAYS).toBe(100 * AVAILABILITY_MAX_DAYS);
   });
 
   it('never is a removed worker', async () => {

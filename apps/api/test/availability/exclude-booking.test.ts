@@ -6,6 +6,7 @@ import { businesses } from '@walkydoggy/shared/db';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { newPet, newService } from '../support/marketplace.js';
 import type { Caller } from '../businesses/fixtures.js';
+import { slotsOf } from './view.js';
 import { berlin, booked, bookingBody, call, coOwnerOf, pay, TOMORROW, world, ZONE, type Marketplace } from '../bookings/helpers.js';
 
 /*
@@ -29,8 +30,7 @@ const availability = (who: Caller | null, serviceId: string, query: string) => c
 async function localStarts(who: Caller | null, date: string, extra = '') {
   const res = await availability(who, m.serviceId, `from=${date}&to=${date}${extra}`);
   expect(res.statusCode, res.body).toBe(200);
-  const worker = res.json().data.workers.find((w: { workerId: string }) => w.workerId === m.worker.workerId);
-  return (worker.slots as { startsAt: string }[]).map((s) => DateTime.fromISO(s.startsAt, { zone: ZONE }).toFormat('HH:mm'));
+  return slotsOf(res.json().data, m.worker.workerId).map((s) => DateTime.fromISO(s.startsAt, { zone: ZONE }).toFormat('HH:mm'));
 }
 
 /** 07:00 to 19:00 every 15 minutes: a free day of the marketplace's worker (open 07:00–20:00, 60-minute walks). */

@@ -5,6 +5,7 @@ import { allWeek, EVERY_DAY, marketplace, newService, setAvailability, type Mark
 import { newWorker } from '../businesses/fixtures.js';
 import { createAvailability } from '../../src/modules/availability/availability.service.js';
 import { insertBooking } from './factory.js';
+import { slotsOf } from './view.js';
 
 /** What booking creation calls inside its transaction: `freeWorkers` and `dayAvailability`. */
 
@@ -91,7 +92,7 @@ describe('freeWorkers', () => {
   it('agrees with the route on every quarter hour of a day', async () => {
     const res = await t.app.inject({ method: 'GET', url: `/v1/services/${open}/availability?from=2026-06-02&to=2026-06-02` });
     const offered = new Map<string, Set<string>>(
-      res.json().data.workers.map((w: { workerId: string; slots: { startsAt: string }[] }) => [w.workerId, new Set(w.slots.map((s) => s.startsAt))]),
+      res.json().data.workers.map((w: { workerId: string }) => [w.workerId, new Set(slotsOf(res.json().data, w.workerId).map((s) => s.startsAt))]),
     );
     for (let s = at('2026-06-02T06:00').getTime(); s < at('2026-06-02T21:00').getTime(); s += 15 * 60_000) {
       const startsAt = new Date(s);
@@ -115,7 +116,7 @@ describe('freeWorkers on a fall-back day (America/New_York, 2026-11-01)', () => 
       EVERY_DAY.map((day) => ({ day, start: '00:00', end: '03:00' })),
     );
     const res = await t.app.inject({ method: 'GET', url: `/v1/services/${m.serviceId}/availability?from=2026-11-01&to=2026-11-01` });
-    const starts = res.json().data.workers[0].slots.map((s: { startsAt: string }) => s.startsAt);
+    const starts = slotsOf(res.json().data).map((s: { startsAt: string }) => s.startsAt);
     expect(starts).toContain('2026-11-01T05:00:00.000Z'); // 01:00 EDT
     expect(starts).toContain('2026-11-01T06:00:00.000Z'); // 01:00 EST
     expect(starts).toHaveLength(13); // 00:00–03:00 on the clock is four real hours: 13 hour-long slots

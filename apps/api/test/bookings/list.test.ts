@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../src/platform/db.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { newPet, newService, setAvailability } from '../support/marketplace.js';
 import { newWorker, type Caller } from '../businesses/fixtures.js';
@@ -105,6 +107,64 @@ describe('GET /v1/bookings', () => {
     expect(res.json().data[0].events).toEqual([]);
     const one = await call(t, m.petOwner, 'GET', `/v1/bookings/${made.declined!.id}`);
     expect(one.json().data.events.map((e: { toStatus: string }) => e.toStatus)).toEqual(['pending', 'declined']);
+  });
+});
+
+describe('GET /v1/bookings: a date range is of local dates, in every time zone', () => {
+  // The business's zone from 14 hours ahead of UTC to 12 behind: the edges of a range are its local midnights.
+  it.each(['Pacific/Kiritimati', 'Etc/GMT+12', 'Europe/Berlin', 'America/St_Johns'])('%s', async (zone) => {
+    const at = (key: string, local: string, minutes = 60) =>
+      t.db.execute(sql`update bookings set starts_at = (${local}::timestamp at time zone ${zone}),
+        ends_at = (${local}::timestamp at time zone ${zone}) + ${minutes} * interval '1 minute',
+        blocked_until = (${local}::timestamp at time zone ${zone}) + ${minutes} * interval '1 minute' where id = ${made[key]!.id}`);
+    const zoneBefore = rowsOf<{ time_zone: string }>(await t.db.execute(sql`select time_zone from businesses where id = ${m.businessId}`))[0]!.time_zone;
+    const startsBefore = rowsOf<{ id: string; starts_at: string; ends_at: string; blocked_until: string }>(
+      await t.db.execute(sql`select id, starts_at::text, ends_at::text, blocked_until::text from bookings`),
+    );
+    try {
+      await t.db.execute(sql`update businesses set time_zone = ${zone} where id = ${m.businessId}`);
+      await at('strangers', '2030-06-05 23:59'); // the evening before the range: out
+      await at('declined', '2030-06-06 00:00'); // its first minute: in
+      await at('first', '2030-06-07 23:30', 20); // 23:30 on its last day: in
+      await at('second', '2030-06-08 00:10'); // ten past midnight the day after: out
+      const range = '?from=2030-06-06&to=2030-06-07';
+      expect(await ids(m.owner, range)).toEqual(['declined', 'first']);
+      expect(await ids(m.owner, `${range}&order=desc`)).toEqual(['first', 'declined']);
+      expect(await ids(m.petOwner, range)).toEqual(['declined', 'first']);
+      expect(await ids(coOwner, range)).toEqual(['declined', 'first']);
+      expect(await ids(m.worker, range)).toEqual(['declined', 'first']);
+      expect(await ids(m.admin, range)).toEqual(['declined', 'first']);
+      expect(await ids(m.admin, '?from=2030-06-06')).toEqual(['declined', 'first', 'second', 'elsewhere']);
+      expect(await ids(m.admin, '?to=2030-06-07')).toEqual(['strangers', 'declined', 'first']);
+      // One day: its own midnight to midnight.
+      expect(await ids(m.owner, '?from=2030-06-05&to=2030-06-05')).toEqual(['strangers']);
+      expect(await ids(m.owner, '?from=2030-06-08&to=2030-06-08')).toEqual(['second']);
+    } finally {
+      await t.db.execute(sql`update businesses set time_zone = ${zoneBefore} where id = ${m.businessId}`);
+      for (const b of startsBefore)
+        await t.db.execute(sql`update bookings set starts_at = ${b.starts_at}::timestamptz, ends_at = ${b.ends_at}::timestamptz,
+          blocked_until = ${b.blocked_until}::timestamptz where id = ${b.id}`);
+    }
+  });
+
+  it('an owner sees the bookings of pets they co-own beside their own, and pages through both in one order', async () => {
+    // The co-owner books the shared dog themself: the pet's owner sees it too.
+    const byCoOwner = await booked(t, coOwner, bookingBody(m, { startsAt: berlin('2030-06-08', '16:00') }));
+    made.byCoOwner = byCoOwner;
+    expect(await ids(m.petOwner)).toEqual(['first', 'declined', 'second', 'byCoOwner', 'elsewhere']);
+    expect(await ids(coOwner)).toEqual(['first', 'declined', 'second', 'byCoOwner', 'elsewhere']);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await call(t, m.petOwner, 'GET', `/v1/bookings?limit=2&order=desc${cursor ? `&cursor=${cursor}` : ''}`);
+      const page = res.json();
+      seen.push(...page.data.map((b: BookingView) => b.id));
+      cursor = page.meta.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([made.elsewhere!.id, byCoOwner.id, made.second!.id, made.declined!.id, made.first!.id]);
+    // Each booking carries its own pets (one statement for the page).
+    const res = await call(t, m.petOwner, 'GET', '/v1/bookings');
+    for (const b of res.json().data as { pets: { id: string }[] }[]) expect(b.pets.map((p) => p.id)).toEqual([m.petId]);
   });
 });
 

@@ -196,6 +196,7 @@ describe('mails', () => {
       ...t.app.platform,
       payments: {
         forBooking: createBookingPayments(t.app.platform).forBooking,
+        forBookings: createBookingPayments(t.app.platform).forBookings,
         apply: async () => {
           throw new Error('payments are down');
         },

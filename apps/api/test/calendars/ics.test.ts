@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookingIcs, escapeText, foldLine, icsCalendar, icsUtc } from '../../src/modules/calendars/ics.js';
+import { bookingIcs, escapeText, foldLine, icsCalendar, icsFeed, icsUtc } from '../../src/modules/calendars/ics.js';
 import { parseIcs, unescapeText, unfold } from './ics-parse.js';
 
 const start = new Date('2030-05-06T07:30:00.000Z');
@@ -24,6 +24,20 @@ describe('ics', () => {
   it('leaves a line of exactly 75 octets alone and folds one of 76', () => {
     expect(foldLine('x'.repeat(75))).toBe('x'.repeat(75));
     expect(foldLine('x'.repeat(76))).toBe(`${'x'.repeat(75)}\r\n x`);
+  });
+
+  it('folds long ASCII at 75 octets, continuations of a space and 74, and unfolds to the line', () => {
+    const line = `DESCRIPTION:${'abcdefghij'.repeat(40)}`;
+    const lines = foldLine(line).split('\r\n');
+    expect(lines.map((l) => l.length)).toEqual([75, 75, 75, 75, 75, 42]); // 412 = 75 + 4 × 74 + 41
+    expect(lines.slice(1).every((l) => l.startsWith(' '))).toBe(true);
+    expect(lines.map((l, i) => (i ? l.slice(1) : l)).join('')).toBe(line);
+    // A tab is not printable ASCII: the octet-counting path folds it the same way.
+    expect(
+      foldLine(`X:\t${'a'.repeat(80)}`)
+        .split('\r\n')
+        .map((l) => l.length),
+    ).toEqual([75, 9]);
   });
 
   it('folds long non-ASCII text at 75 octets without splitting a UTF-8 character', () => {
@@ -120,5 +134,21 @@ describe('ics', () => {
       ['b@elsewhere', 'TENTATIVE'],
     ]);
     expect(parseIcs(icsCalendar('Empty', [])).events).toEqual([]);
+  });
+
+  it('renders the same feed a few events a turn', async () => {
+    const events = Array.from({ length: 7 }, (_, i) => ({
+      uid: `e${i}`,
+      startsAt: start,
+      endsAt: end,
+      summary: `Walk ${i} · ${'ü'.repeat(40)}`,
+      description: 'x'.repeat(200),
+      status: 'confirmed' as const,
+      dtstamp: stamp,
+    }));
+    const whole = icsCalendar('Feed', events);
+    expect(await icsFeed('Feed', events, 3)).toBe(whole);
+    expect(await icsFeed('Feed', events)).toBe(whole);
+    expect(await icsFeed('Empty', [])).toBe(icsCalendar('Empty', []));
   });
 });

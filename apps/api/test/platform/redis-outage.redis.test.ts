@@ -40,11 +40,12 @@ beforeAll(async () => {
   const env = { REDIS_URL: proxy.url, AUTH_RATE_LIMIT_MAX: '3' };
   a = await createTestApp({
     env,
+    clientAddress: address(),
     redis: clients[0],
     // A use of Redis with no fallback of its own, as a new feature might add one.
     routes: (app) => app.get('/test/redis-without-fallback', async () => ({ value: await app.platform.redis!.client.get('wd:test:nothing') })),
   });
-  b = await createTestApp({ env, redis: clients[1], sameDatabaseAs: a });
+  b = await createTestApp({ env, redis: clients[1], sameDatabaseAs: a, clientAddress: address() });
   await until(() => up(a) && up(b), 'both instances to connect');
 });
 afterEach(async () => {

@@ -56,6 +56,11 @@ export async function createTestApp(
     sameDatabaseAs?: { database: Database };
     /** PostgreSQL pool size of this file's database (default 5). */
     poolMax?: number;
+    /**
+     * The client address of `register` and `login` (default 127.0.0.1): an instance with low rate limits
+     * on the shared test Redis gives its own, so that other test files' sign-ups do not use up its counts.
+     */
+    clientAddress?: string;
   } = {},
 ) {
   // A second app on the same database (another API instance, another configuration) must not
@@ -69,6 +74,7 @@ export async function createTestApp(
   opts.routes?.(app);
   await app.ready();
 
+  const clientAddress = opts.clientAddress ? { remoteAddress: opts.clientAddress } : {};
   const ctx = {
     app,
     db: database.db,
@@ -98,7 +104,7 @@ export async function createTestApp(
         role: 'pet_owner' as const,
         ...overrides,
       };
-      const res = await app.inject({ method: 'POST', url: '/v1/auth/register', payload: body });
+      const res = await app.inject({ method: 'POST', url: '/v1/auth/register', payload: body, ...clientAddress });
       if (res.statusCode !== 202) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
       const user = await database.db.query.users.findFirst({ where: eq(users.email, body.email) });
       return { ...body, id: user!.id };
@@ -115,7 +121,7 @@ export async function createTestApp(
       return { ...account, role, ...session };
     },
     async login(email: string, password: string): Promise<{ accessToken: string; refreshCookie: string; response: LightMyRequestResponse }> {
-      const res = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password } });
+      const res = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password }, ...clientAddress });
       if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
       const body = res.json();
       return { accessToken: body.data.accessToken as string, refreshCookie: refreshCookieOf(res)!, response: res };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { queued, world, type Marketplace } from '../bookings/helpers.js';
 import { sql } from 'drizzle-orm';
-import { MAX_TRACK_POINTS } from '@walkydoggy/shared';
+import { MAX_TRACK_POINTS, TRACK_VIEW_MAX_POINTS } from '@walkydoggy/shared';
 import { rowsOf } from '../../src/platform/db.js';
 import { complete, counters, north, START, storedPoints, uploadPoints, walk } from './track.fixtures.js';
 
@@ -50,6 +50,35 @@ describe('POST /v1/bookings/:id/tracking/points', () => {
     expect(sameInstant.json().data).toEqual({ accepted: 0, duplicates: 1, jumps: 0, outside: 0 });
   });
 
+  it('judges a batch against the stored points around each of its points, wherever they are in a long track', async () => {
+    const t0 = t.clock.now();
+    const id = await walk(t, m, 'in_progress');
+    // 2,000 stored points, one every 10 s walking 1.4 m/s north, seq 1..2000.
+    await t.db.execute(sql`insert into booking_track_points (booking_id, recorded_at, seq, lng, lat)
+      select ${id}::uuid, ${t0.toISOString()}::timestamptz + (g * interval '10 seconds'), g, ${START.lng}, ${START.lat} + g * 14.0 / 111195
+      from generate_series(1, 2000) as g`);
+    t.clock.advance(20_100 * 1000);
+    const res = await uploadPoints(t, m.worker, id, [
+      north(t0, 105, 147, 5001), // between two stored points, on the way: accepted
+      north(t0, 1005, 5000, 5002), // between two stored points, 3.6 km off: a jump
+      north(t0, 2009, 2814 + 300, 5003), // plausible from the stored point before, 300 m in 1 s to the one after: a jump
+      north(t0, 500, 0, 7), // seq 7 is stored (at 70 s): a duplicate
+      north(t0, 300, 420, 9999), // a stored instant: a duplicate
+      north(t0, 20_005, 28_007, 5004), // after the last stored point: accepted
+    ]);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data).toEqual({ accepted: 2, duplicates: 2, jumps: 2, outside: 0 });
+    const stored = await storedPoints(t, id, t0);
+    expect(stored).toHaveLength(2002);
+    expect(stored.filter((p) => (p.seq ?? 0) > 2000)).toEqual([
+      { seq: 5001, s: 105 },
+      { seq: 5004, s: 20_005 },
+    ]);
+    // Sent again: each is now a duplicate (the jumps were not stored, so they are jumps again).
+    const again = await uploadPoints(t, m.worker, id, [north(t0, 105, 147, 5001), north(t0, 20_005, 28_007, 5004), north(t0, 1005, 5000, 5002)]);
+    expect(again.json().data).toEqual({ accepted: 0, duplicates: 2, jumps: 1, outside: 0 });
+  });
+
   it('keeps at most MAX_TRACK_POINTS points: a full track takes no more, and the view reads no more', async () => {
     const t0 = t.clock.now();
     const id = await walk(t, m, 'in_progress');
@@ -68,8 +97,13 @@ describe('POST /v1/bookings/:id/tracking/points', () => {
     expect(stored).toBe(MAX_TRACK_POINTS);
     const view = await t.app.inject({ method: 'GET', url: `/v1/bookings/${id}/tracking`, headers: t.bearer(m.petOwner.accessToken) });
     expect(view.statusCode, view.body.slice(0, 300)).toBe(200);
-    const segments = view.json().data.segments as unknown[][];
-    expect(segments.reduce((n, s) => n + s.length, 0)).toBe(MAX_TRACK_POINTS);
+    // The view measures the full track and draws it thinned: at most TRACK_VIEW_MAX_POINTS, its ends kept.
+    const data = view.json().data as { segments: { at: string }[][]; stats: { points: number } };
+    expect(data.stats.points).toBe(MAX_TRACK_POINTS);
+    const drawn = data.segments.flat();
+    expect(drawn.length).toBeLessThanOrEqual(TRACK_VIEW_MAX_POINTS);
+    expect(drawn[0]!.at).toBe(new Date(t0.getTime() + 1000).toISOString());
+    expect(drawn.at(-1)!.at).toBe(new Date(t0.getTime() + MAX_TRACK_POINTS * 1000).toISOString());
   });
 
   it('is for the assigned worker only: other people of the booking 403, everybody else 404', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { haversineMeters } from '@walkydoggy/shared';
-import { acceptBatch, buildTrack, isJump, type RawPoint } from '../../src/modules/tracking/track.js';
+import { haversineMeters, MAX_TRACK_POINTS, TRACK_VIEW_MAX_POINTS } from '@walkydoggy/shared';
+import { acceptBatch, buildTrack, isJump, thinSegments, type RawPoint } from '../../src/modules/tracking/track.js';
 import { etaOf, recentSpeed } from '../../src/modules/tracking/eta.js';
 
 /** Points walking north from Mitte: `meters` north of the start after `seconds`. One degree of latitude is ~111.2 km. */
@@ -23,6 +23,12 @@ describe('buildTrack', () => {
     expect(track.jumps).toBe(0);
     expect(track.segments).toHaveLength(1);
     expect(track.distanceMeters).toBeCloseTo(28, 0);
+  });
+
+  it('finds duplicates in points already in time order too: a repeated seq, a repeated instant', () => {
+    expect(buildTrack([north(0, 0, 1), north(10, 14, 2), north(20, 28, 1)]).points.map((p) => p.t)).toEqual([T0, T0 + 10_000]);
+    expect(buildTrack([north(0, 0, 1), north(10, 14, 2), { ...north(10, 14), seq: 3 }])).toMatchObject({ duplicates: 1 });
+    expect(buildTrack([north(0, 0, 1), north(10, 14, 2), north(20, 28, 3)])).toMatchObject({ duplicates: 0, distanceMeters: expect.closeTo(28, 0) });
   });
 
   it('drops a point implying more than 50 m/s and keeps measuring from the last accepted one', () => {
@@ -97,5 +103,51 @@ describe('eta', () => {
     expect(recentSpeed(updates)).toBeNull();
     const eta = etaOf(updates[2]!, home, updates, new Date(T0));
     expect(eta).toMatchObject({ basis: 'default_speed', speedMps: 5, distanceMeters: 2300, etaSeconds: 460 });
+  });
+});
+
+describe('thinSegments', () => {
+  const count = (segments: RawPoint[][]) => segments.reduce((n, s) => n + s.length, 0);
+  const ends = (segments: RawPoint[][]) => [segments[0]![0], segments.at(-1)!.at(-1)];
+
+  it('draws a full track (MAX_TRACK_POINTS) with at most TRACK_VIEW_MAX_POINTS, its first and last point kept, its distance measured on all of them', () => {
+    // 13.9 hours at a point a second, walking 1.4 m/s with a zigzag of 3 m across the way.
+    const points = Array.from({ length: MAX_TRACK_POINTS }, (_, i) => ({ ...north(i, i * 1.4), lng: 13.38 + (i % 2) * 0.00004 }));
+    const track = buildTrack(points);
+    expect(track.points).toHaveLength(MAX_TRACK_POINTS);
+    const drawn = thinSegments(track.segments, TRACK_VIEW_MAX_POINTS, track.distanceMeters);
+    expect(count(drawn)).toBeLessThanOrEqual(TRACK_VIEW_MAX_POINTS);
+    expect(count(drawn)).toBeGreaterThan(TRACK_VIEW_MAX_POINTS / 4);
+    expect(ends(drawn)).toEqual([points[0], points.at(-1)]);
+    // The drawn line follows the walk: what it leaves out is the zigzag, not the way.
+    const drawnLength = drawn.reduce((sum, s) => sum + s.slice(1).reduce((m, p, i) => m + haversineMeters(s[i]!, p), 0), 0);
+    expect(drawnLength).toBeGreaterThan(0.95 * (MAX_TRACK_POINTS - 1) * 1.4);
+    expect(drawnLength).toBeLessThan(track.distanceMeters);
+  });
+
+  it('keeps every segment with its first and last point, and a point every 30 s of a stop', () => {
+    // 20 minutes walking, a 10-minute stop on the spot, a gap of 2 minutes, 20 minutes walking: 3,000+ points.
+    const walkA = Array.from({ length: 1200 }, (_, i) => north(i, i * 1.4));
+    const stop = Array.from({ length: 600 }, (_, i) => north(1200 + i, 1199 * 1.4));
+    const walkB = Array.from({ length: 1200 }, (_, i) => north(1920 + i, 1680 + i * 1.4));
+    const track = buildTrack([...walkA, ...stop, ...walkB]);
+    expect(track.segments).toHaveLength(2);
+    const drawn = thinSegments(track.segments, 1000, track.distanceMeters);
+    expect(drawn).toHaveLength(2);
+    expect(count(drawn)).toBeLessThanOrEqual(1000);
+    expect(drawn.map((s) => [s[0], s.at(-1)])).toEqual(track.segments.map((s) => [s[0], s.at(-1)]));
+    const duringStop = drawn[0]!.filter((p) => p.t > T0 + 1200_000 && p.t < T0 + 1799_000);
+    expect(duringStop.length).toBeGreaterThanOrEqual(19);
+  });
+
+  it('stays within its budget with many short segments, and leaves a track within it as it is', () => {
+    // 3,000 segments of 3 points, 61 s apart.
+    const points = Array.from({ length: 3000 }, (_, k) => [0, 1, 2].map((i) => north(k * 63 + i, k * 10 + i))).flat();
+    const track = buildTrack(points);
+    expect(track.segments).toHaveLength(3000);
+    const drawn = thinSegments(track.segments, 1000, track.distanceMeters);
+    expect(count(drawn)).toBe(1000);
+    expect(ends(drawn)).toEqual([points[0], points.at(-1)]);
+    expect(thinSegments(track.segments, 9000, track.distanceMeters)).toBe(track.segments);
   });
 });

@@ -63,6 +63,17 @@ describe('live tracking page', () => {
     expect(map().props('route')[1]).toHaveLength(1);
   });
 
+  it('shows the distance of the full track, not of the thinned route it draws, and adds what live positions extend it by', async () => {
+    // A long walk: the view draws a thinned route (TRACK_VIEW_MAX_POINTS) and measures the full track.
+    mockFetch({ [TRACKING]: ok(aTrackingView({ stats: { points: 48_000, duplicates: 0, jumps: 0, distanceMeters: 31_250, durationSeconds: 12 * 3600 } })) });
+    const w = await open();
+    expect(w.find('[data-testid="distance"]').text()).toBe('31.25 km');
+    fakeRealtime.deliver('location:updated', moved('2025-06-02T07:00:20.000Z', 13.402, 52.52));
+    await settle();
+    // About 68 m more.
+    expect(w.find('[data-testid="distance"]').text()).toBe('31.32 km');
+  });
+
   it('shows the ETA while the worker is on the way, events as they happen, then "Walk finished" and stops listening', async () => {
     mockFetch({
       [TRACKING]: ok(

@@ -81,7 +81,7 @@ describe('booking edit store', () => {
 
   it('chooses no time when its own is no longer offered (too soon now): the booking keeps it', async () => {
     const soon = slotAvailability();
-    for (const worker of soon.kind === 'slot' ? soon.workers : []) worker.slots = worker.slots.filter((slot) => slot.startsAt !== pending.startsAt);
+    if (soon.kind === 'slot') soon.slots = soon.slots.filter((slot) => slot.startsAt !== pending.startsAt);
     mockFetch(routes(pending, { [AVAILABILITY]: ok(soon) }));
     const edit = useBookingEditStore();
     const flow = useBookingFlowStore();
@@ -95,7 +95,7 @@ describe('booking edit store', () => {
   it('shows the weeks from the booking’s own day when it lies beyond the first four', async () => {
     const later = aBooking({ ...pending, startsAt: '2025-07-10T08:00:00.000Z', endsAt: '2025-07-10T09:00:00.000Z' });
     const july = slotAvailability();
-    if (july.kind === 'slot') july.workers[0]!.slots = [{ startsAt: later.startsAt, endsAt: later.endsAt }];
+    if (july.kind === 'slot') july.slots = [{ startsAt: later.startsAt, endsAt: later.endsAt, workers: [0] }];
     const LATER = `GET /v1/services/${SERVICE}/availability?from=2025-07-10&to=2025-08-06&pets=1&excludeBookingId=${BOOKING}`;
     const net = mockFetch(routes(later, { [LATER]: ok(july) }));
     const edit = useBookingEditStore();

@@ -8,7 +8,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Booking, UpdateBookingBody } from '@walkydoggy/shared';
 import { addDays, localDate } from '../lib/time';
-import { AVAILABILITY_WINDOW_DAYS, useBookingFlowStore } from './bookingFlow';
+import { useBookingFlowStore } from './bookingFlow';
 import { useBookingsStore } from './bookings';
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
@@ -59,7 +59,7 @@ export const useBookingEditStore = defineStore('bookingEdit', () => {
     }
     // The weeks shown start at the booking's own day when it lies beyond the first ones.
     const day = localDate(current.startsAt, current.business.timeZone);
-    const from = current.kind === 'slot' && day >= addDays(flow.windowFrom, AVAILABILITY_WINDOW_DAYS) ? day : flow.windowFrom;
+    const from = current.kind === 'slot' && day >= addDays(flow.windowFrom, flow.windowDays) ? day : flow.windowFrom;
     // Slots and places left also depend on how many pets come along (the form was loaded for one).
     if (current.petCount !== 1 || from !== flow.windowFrom) await flow.loadAvailability(from);
     keepCurrentTime();

@@ -67,6 +67,37 @@ describe('booking flow store', () => {
     expect(flow.estimate?.totalMinor).toBe(1800);
   });
 
+  it('asks for fewer days at once when the team is too large for four weeks, and moves by that window', async () => {
+    const tooMany = fail(400, 'VALIDATION_ERROR', 'This service has 300 workers: ask for at most 10 days at once, or name a workerId.', [
+      { path: 'querystring.to', message: 'This service has 300 workers: ask for at most 10 days at once, or name a workerId.' },
+    ]);
+    const week = `GET /v1/services/${SERVICE}/availability?from=2025-06-01&to=2025-06-07&pets=1`;
+    const net = mockFetch(
+      routes({
+        [AVAILABILITY]: tooMany,
+        [`GET /v1/services/${SERVICE}/availability?from=2025-06-01&to=2025-06-14&pets=1`]: tooMany,
+        [week]: ok(slotAvailability()),
+        [`GET /v1/services/${SERVICE}/availability?from=2025-06-08&to=2025-06-14&pets=1`]: ok(slotAvailability()),
+      }),
+    );
+    const flow = useBookingFlowStore();
+
+    await flow.load(SERVICE);
+
+    expect(flow.windowDays).toBe(7);
+    expect(net.callsTo(week)).toHaveLength(1);
+    expect(flow.slotsOfDay.map((s) => s.startsAt)).toEqual(['2025-06-02T07:00:00.000Z', '2025-06-02T07:15:00.000Z']);
+    await flow.loadAvailability('2025-06-08');
+    expect(flow.windowFrom).toBe('2025-06-08');
+  });
+
+  it('passes any other refusal on', async () => {
+    mockFetch(
+      routes({ [AVAILABILITY]: fail(400, 'VALIDATION_ERROR', 'This service takes at most 1 pet.', [{ path: 'querystring.pets', message: 'At most 1.' }]) }),
+    );
+    await expect(useBookingFlowStore().load(SERVICE)).rejects.toThrow('This service takes at most 1 pet.');
+  });
+
   it('prices extra pets with the shared pricing rule', async () => {
     mockFetch(routes({ 'GET /v1/pets?status=active': ok([aPet(), aPet({ id: PET2, name: 'Rex' })]) }));
     const flow = useBookingFlowStore();

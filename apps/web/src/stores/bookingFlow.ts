@@ -21,32 +21,34 @@ import {
   type WeeklyRule,
 } from '@walkydoggy/shared';
 import { bookingsApi, newIdempotencyKey, seriesApi } from '../api/bookings';
+import { ApiError } from '../api/client';
 import { businessesApi, servicesApi, type Business, type Service } from '../api/businesses';
 import { petsApi, type Pet } from '../api/pets';
 import { addDays, localDate, todayIn, weekdayOf } from '../lib/time';
 
 /** Days of availability asked for at once (the API allows 31). */
 export const AVAILABILITY_WINDOW_DAYS = 28;
+/**
+ * Shorter windows, tried in turn when the API refuses a window for the size of the team (it covers
+ * at most AVAILABILITY_MAX_WORKER_DAYS workers × days: a team of more than 110 gets fewer days at once).
+ */
+const SHORTER_WINDOWS = [14, 7, 3, 1] as const;
 export const DURATION_CHOICES = [30, 45, 60, 90, 120, 180, 240, 360, 480] as const;
 
 export type SlotOption = { startsAt: string; endsAt: string; workerIds: string[] };
 export type BookingOutcome = { kind: 'booking'; booking: Booking } | { kind: 'series'; result: SeriesResponse };
 export type PetChoice = { pet: Pet; missingVaccinations: string[] };
 
-/** The slots of a slot availability by local date, merged over workers (or only `workerId`'s), in time order. */
+/** The slots of a slot availability by local date (only those `workerId` can take, when given), in time order. */
 export function slotsByDate(availability: Availability | null, workerId = ''): Map<string, SlotOption[]> {
   const days = new Map<string, SlotOption[]>();
   if (!availability || availability.kind !== 'slot') return days;
-  const byStart = new Map<string, SlotOption>();
-  for (const worker of availability.workers) {
-    if (workerId && worker.workerId !== workerId) continue;
-    for (const slot of worker.slots) {
-      const known = byStart.get(slot.startsAt);
-      if (known) known.workerIds.push(worker.workerId);
-      else byStart.set(slot.startsAt, { startsAt: slot.startsAt, endsAt: slot.endsAt, workerIds: [worker.workerId] });
-    }
-  }
-  for (const option of [...byStart.values()].sort((a, b) => a.startsAt.localeCompare(b.startsAt))) {
+  // The answer lists each start once, in time order, with the indexes of the workers free at it.
+  const ids = availability.workers.map((w) => w.workerId);
+  for (const slot of availability.slots) {
+    const workerIds = slot.workers.map((i) => ids[i]).filter((id): id is string => id !== undefined);
+    if (!workerIds.length || (workerId && !workerIds.includes(workerId))) continue;
+    const option: SlotOption = { startsAt: slot.startsAt, endsAt: slot.endsAt, workerIds };
     const date = localDate(option.startsAt, availability.timeZone);
     const list = days.get(date) ?? [];
     list.push(option);
@@ -69,6 +71,8 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
   const petIds = ref<string[]>([]);
   const availability = ref<Availability | null>(null);
   const windowFrom = ref('');
+  /** Days of the current window: AVAILABILITY_WINDOW_DAYS unless the team is too large for it. */
+  const windowDays = ref<number>(AVAILABILITY_WINDOW_DAYS);
   const loadingAvailability = ref(false);
   const date = ref('');
   const workerId = ref('');
@@ -177,6 +181,7 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
     Object.assign(location, { kind: 'owner_home', point: null, street: '', postalCode: '', city: '' });
     petIds.value = [];
     availability.value = null;
+    windowDays.value = AVAILABILITY_WINDOW_DAYS;
     date.value = workerId.value = startsAt.value = startDate.value = endDate.value = notes.value = specialInstructions.value = '';
     durationMinutes.value = null;
     excludeBookingId.value = '';
@@ -198,18 +203,12 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
     await loadAvailability(today.value);
   }
 
-  /** Loads AVAILABILITY_WINDOW_DAYS days from `from` and keeps the choices that are still offered. */
+  /** Loads `windowDays` days from `from` and keeps the choices that are still offered. */
   async function loadAvailability(from: string = windowFrom.value || today.value): Promise<void> {
     if (!service.value) return;
     loadingAvailability.value = true;
     try {
-      const { data } = await bookingsApi.availability(
-        service.value.id,
-        from,
-        addDays(from, AVAILABILITY_WINDOW_DAYS - 1),
-        petCount.value,
-        excludeBookingId.value || undefined,
-      );
+      const data = await availabilityFrom(service.value.id, from);
       availability.value = data;
       windowFrom.value = from;
       if (workerId.value && !workers.value.some((w) => w.workerId === workerId.value)) workerId.value = '';
@@ -225,6 +224,26 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
       }
     } finally {
       loadingAvailability.value = false;
+    }
+  }
+
+  /** The window from `from`, shortened while the API says the team is too large for it. */
+  async function availabilityFrom(serviceId: string, from: string): Promise<Availability> {
+    for (;;) {
+      try {
+        const { data } = await bookingsApi.availability(
+          serviceId,
+          from,
+          addDays(from, windowDays.value - 1),
+          petCount.value,
+          excludeBookingId.value || undefined,
+        );
+        return data;
+      } catch (err) {
+        const shorter = SHORTER_WINDOWS.find((days) => days < windowDays.value);
+        if (!(err instanceof ApiError) || err.status !== 400 || !err.fieldErrors['querystring.to'] || shorter === undefined) throw err;
+        windowDays.value = shorter;
+      }
     }
   }
 
@@ -315,6 +334,7 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
     petIds,
     availability,
     windowFrom,
+    windowDays,
     loadingAvailability,
     date,
     workerId,

@@ -5,9 +5,9 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { Eta, LocationBroadcast, TrackingView, TrackPoint, WalkEvent } from '@walkydoggy/shared';
+import { haversineMeters, type Eta, type LocationBroadcast, type TrackingView, type TrackPoint, type WalkEvent } from '@walkydoggy/shared';
 import { trackingApi } from '../api/tracking';
-import { extendRoute, multiLine, routeMeters } from '../components/tracking/route';
+import { extendRoute, multiLine } from '../components/tracking/route';
 import { connectRealtime, joinBooking, onConnectionState, onLive, type ConnectionState } from '../lib/realtime';
 import { useSessionStore } from './session';
 
@@ -29,13 +29,21 @@ export const useLiveWalkStore = defineStore('liveWalk', () => {
 
   const finished = computed(() => status.value === 'completed');
   const route = computed(() => multiLine(segments.value));
-  const distanceMeters = computed(() => routeMeters(segments.value));
+  /**
+   * The view's distance is measured on the full track (the segments it sends are thinned for drawing);
+   * live points add what they extend the route by.
+   */
+  const loadedMeters = ref(0);
+  const liveMeters = ref(0);
+  const distanceMeters = computed(() => loadedMeters.value + liveMeters.value);
   /** The ETA only means something until the walk starts. */
   const showEta = computed(() => status.value === 'confirmed' && !!onTheWayAt.value && !!eta.value);
 
   function take(next: TrackingView) {
     view.value = next;
     segments.value = next.segments;
+    loadedMeters.value = next.stats.distanceMeters;
+    liveMeters.value = 0;
     lastPoint.value = next.lastPoint;
     eta.value = next.eta;
     events.value = [...next.events].sort((a, b) => a.at.localeCompare(b.at));
@@ -56,7 +64,11 @@ export const useLiveWalkStore = defineStore('liveWalk', () => {
     const point: TrackPoint = { lng: payload.point.lng, lat: payload.point.lat, at: payload.point.at, accuracyM: payload.point.accuracyM };
     const before = segments.value;
     segments.value = extendRoute(before, point);
-    if (segments.value !== before) lastPoint.value = point;
+    if (segments.value === before) return;
+    const previous = before.at(-1)?.at(-1);
+    // A point that starts a new segment (after a gap) adds no distance: a gap is not distance walked.
+    if (previous && segments.value.length === before.length) liveMeters.value += haversineMeters(previous, point);
+    lastPoint.value = point;
   }
 
   function applyEvent(payload: { bookingId: string; event: WalkEvent }) {

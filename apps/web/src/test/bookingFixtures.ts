@@ -71,25 +71,14 @@ export function slotAvailability(): Availability {
     durationMinutes: 60,
     stepMinutes: 15,
     workers: [
-      {
-        workerId: WORKER,
-        name: 'Will Worker',
-        photoUrl: null,
-        slots: [
-          { startsAt: '2025-06-02T07:00:00.000Z', endsAt: '2025-06-02T08:00:00.000Z' },
-          { startsAt: '2025-06-02T07:15:00.000Z', endsAt: '2025-06-02T08:15:00.000Z' },
-          { startsAt: '2025-06-03T12:00:00.000Z', endsAt: '2025-06-03T13:00:00.000Z' },
-        ],
-      },
-      {
-        workerId: WORKER2,
-        name: 'Wanda Walker',
-        photoUrl: null,
-        slots: [
-          { startsAt: '2025-06-02T07:00:00.000Z', endsAt: '2025-06-02T08:00:00.000Z' },
-          { startsAt: '2025-06-02T22:30:00.000Z', endsAt: '2025-06-02T23:30:00.000Z' },
-        ],
-      },
+      { workerId: WORKER, name: 'Will Worker', photoUrl: null },
+      { workerId: WORKER2, name: 'Wanda Walker', photoUrl: null },
+    ],
+    slots: [
+      { startsAt: '2025-06-02T07:00:00.000Z', endsAt: '2025-06-02T08:00:00.000Z', workers: [0, 1] },
+      { startsAt: '2025-06-02T07:15:00.000Z', endsAt: '2025-06-02T08:15:00.000Z', workers: [0] },
+      { startsAt: '2025-06-02T22:30:00.000Z', endsAt: '2025-06-02T23:30:00.000Z', workers: [1] },
+      { startsAt: '2025-06-03T12:00:00.000Z', endsAt: '2025-06-03T13:00:00.000Z', workers: [0] },
     ],
   };
 }

@@ -1,4 +1,13 @@
-import { dayUnitFor, SLOT_STEP_MINUTES, type Availability, type AvailabilityQuery } from '@walkydoggy/shared';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import {
+  AVAILABILITY_MAX_WORKER_DAYS,
+  daysBetween,
+  dayUnitFor,
+  SLOT_STEP_MINUTES,
+  type Availability,
+  type AvailabilityQuery,
+  type AvailableSlot,
+} from '@walkydoggy/shared';
 import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
 import type { Executor } from '../../platform/db.js';
@@ -11,12 +20,48 @@ import { findService } from '../services/services.queries.js';
 import * as q from './availability.queries.js';
 import { dayStatuses, type DayStatus } from './days.js';
 import { addDays, localDateOf, MINUTE_MS, startOfLocalDate, zoneOf } from './local-time.js';
-import { byDayLoad, DEFAULT_DURATION_MINUTES, workersOffering, workerSlots, type BusinessRules, type WorkerCalendar } from './slots.js';
+import { byDayLoad, DEFAULT_DURATION_MINUTES, slotOffsets, slotStarts, workersOffering, type BusinessRules, type WorkerCalendar } from './slots.js';
 
 export type AvailabilityResponse = Availability;
-type Deps = Pick<Platform, 'db' | 'clock'>;
+type Deps = Pick<Platform, 'db' | 'clock'> & {
+  /** Workers × days one answer may cover (AVAILABILITY_MAX_WORKER_DAYS; smaller in tests). */
+  maxWorkerDays?: number;
+};
 
 export function createAvailability(p: Deps) {
+  const maxWorkerDays = p.maxWorkerDays ?? AVAILABILITY_MAX_WORKER_DAYS;
+
+  /**
+   * Every start any of the workers can take, once, with the indexes of those who can. Workers with
+   * the same calendar share one layout; the loop gives way between workers, so no turn of the event
+   * loop holds more than one worker's month.
+   */
+  async function teamSlots(
+    business: BusinessRules,
+    calendars: readonly WorkerCalendar[],
+    range: { from: string; to: string; durationMinutes: number },
+  ): Promise<AvailableSlot[]> {
+    const now = p.clock.now();
+    const offsets = slotOffsets(business.timeZone, range.from, range.to);
+    const layouts = new Map<string, number[]>();
+    const byStart = new Map<number, number[]>();
+    for (const [index, worker] of calendars.entries()) {
+      if (index > 0) await nextTurn();
+      const key = JSON.stringify([worker.status, worker.weeklyAvailability, worker.timeOff, worker.bookings]);
+      let starts = layouts.get(key);
+      if (!starts) layouts.set(key, (starts = slotStarts({ business, worker, ...range, now, offsets })));
+      for (const s of starts) {
+        const free = byStart.get(s);
+        if (free) free.push(index);
+        else byStart.set(s, [index]);
+      }
+    }
+    const duration = range.durationMinutes * MINUTE_MS;
+    return [...byStart.keys()]
+      .sort((a, b) => a - b)
+      .map((s) => ({ startsAt: new Date(s).toISOString(), endsAt: new Date(s + duration).toISOString(), workers: byStart.get(s)! }));
+  }
+
   /**
    * The performers of a service with everything that decides their slots whose local start date is in
    * [from, to]: time off and bookings from the start of `from` until the last such slot, with its
@@ -79,26 +124,36 @@ export function createAvailability(p: Deps) {
     }
 
     const durationMinutes = service.durationMinutes ?? DEFAULT_DURATION_MINUTES;
-    const { workers } = await calendars(p.db, business, service.id, { from: query.from, to: query.to, durationMinutes }, { excludeBookingId });
+    const range = { from: query.from, to: query.to, durationMinutes };
+    const { workers } = await calendars(p.db, business, service.id, range, { excludeBookingId, workerId: query.workerId });
+    const days = daysBetween(query.from, query.to) + 1;
+    if (workers.length * days > maxWorkerDays) {
+      const most = Math.max(1, Math.floor(maxWorkerDays / workers.length));
+      throw ValidationFailed.field(
+        'querystring.to',
+        `This service has ${workers.length} workers: ask for at most ${most} ${most === 1 ? 'day' : 'days'} at once, or name a workerId.`,
+        'too_big',
+      );
+    }
     const photos = await mediaViews(
       p.db,
       workers.map((w) => w.row.photoMediaId),
     );
-    const now = p.clock.now();
     return {
       kind: 'slot',
       timeZone: business.timeZone,
       durationMinutes,
       stepMinutes: SLOT_STEP_MINUTES,
-      workers: workers.map(({ row, calendar }) => ({
+      workers: workers.map(({ row }) => ({
         workerId: row.id,
         name: `${row.firstName} ${row.lastName}`.trim(),
         photoUrl: (row.photoMediaId && photos.get(row.photoMediaId)?.url) || null,
-        slots: workerSlots({ business, worker: calendar, from: query.from, to: query.to, durationMinutes, now }).map((s) => ({
-          startsAt: s.startsAt.toISOString(),
-          endsAt: s.endsAt.toISOString(),
-        })),
       })),
+      slots: await teamSlots(
+        business,
+        workers.map((w) => w.calendar),
+        range,
+      ),
     };
   }
 

@@ -7,12 +7,14 @@ import {
   firstInstantAt,
   localDateOf,
   MINUTE_MS,
+  offsetsBetween,
   parseClock,
   startOfLocalDate,
   wallAt,
   wallOfDate,
   weekdayOf,
   zoneOf,
+  type Offsets,
 } from './local-time.js';
 import { intersect, normalize, subtract, type Span } from './spans.js';
 
@@ -79,7 +81,7 @@ function windowSpans(zone: IANAZone, dates: string[], windows: readonly Window[]
 }
 
 /** The next instant at or after `t` that is on a local 15-minute boundary. */
-function alignUp(zone: IANAZone, t: number): number {
+function alignUp(zone: Offsets, t: number): number {
   let at = t;
   for (;;) {
     const rem = ((wallAt(zone, at) % STEP_MS) + STEP_MS) % STEP_MS;
@@ -107,13 +109,39 @@ const workerWindows = (worker: WorkerCalendar): Window[] => worker.weeklyAvailab
 const hoursWindows = (business: BusinessRules): Window[] => business.operatingHours.map((h) => ({ day: h.day, from: h.open, to: h.close }));
 
 /**
+ * The zone's offsets over everything `workerSlots` looks at for local dates [from, to]: one table
+ * serves every worker of a request.
+ */
+export function slotOffsets(timeZone: string, from: string, to: string): Offsets {
+  const zone = zoneOf(timeZone);
+  return offsetsBetween(zone, startOfLocalDate(zone, addDays(from, -1)), startOfLocalDate(zone, addDays(to, 2)));
+}
+
+type SlotArgs = {
+  business: BusinessRules;
+  worker: WorkerCalendar;
+  from: string;
+  to: string;
+  durationMinutes: number;
+  now: Date;
+  /** `slotOffsets(business.timeZone, from, to)` when the caller lays out several workers. */
+  offsets?: Offsets;
+};
+
+/**
  * The worker's slots of `durationMinutes` whose local start date is in [from, to] (dates in the
  * business's time zone): on a 15-minute local boundary, at least an hour after `now`, inside the
  * operating hours and one of the worker's windows, not on a closed date, clear of time off, and with
  * the travel buffer after it clear of the worker's bookings (the buffer before the slot is in each
  * booking's `blockedUntil`).
  */
-export function workerSlots(args: { business: BusinessRules; worker: WorkerCalendar; from: string; to: string; durationMinutes: number; now: Date }): Slot[] {
+export function workerSlots(args: SlotArgs): Slot[] {
+  const duration = args.durationMinutes * MINUTE_MS;
+  return slotStarts(args).map((s) => ({ startsAt: new Date(s), endsAt: new Date(s + duration) }));
+}
+
+/** The start instants of `workerSlots`, in time order. */
+export function slotStarts(args: SlotArgs): number[] {
   const { business, worker, from, to } = args;
   if (worker.status !== 'active' || to < from) return [];
   const zone = zoneOf(business.timeZone);
@@ -125,16 +153,16 @@ export function workerSlots(args: { business: BusinessRules; worker: WorkerCalen
   const busy = busySpans(worker, business.travelBufferMinutes * MINUTE_MS);
   const free = subtract(subtract(intersect(hours, windows), closed), busy);
 
+  const offsets = args.offsets ?? slotOffsets(business.timeZone, from, to);
   const duration = args.durationMinutes * MINUTE_MS;
   const first = Math.max(startOfLocalDate(zone, from), args.now.getTime() + MIN_NOTICE_MINUTES * MINUTE_MS);
   const end = startOfLocalDate(zone, addDays(to, 1));
-  const slots: Slot[] = [];
+  const starts: number[] = [];
   for (const [a, b] of free) {
     // Stepping in real time and re-aligning to the local clock: a fall-back hour yields two sets of instants.
-    for (let s = alignUp(zone, Math.max(a, first)); s < end && s + duration <= b; s = alignUp(zone, s + STEP_MS))
-      slots.push({ startsAt: new Date(s), endsAt: new Date(s + duration) });
+    for (let s = alignUp(offsets, Math.max(a, first)); s < end && s + duration <= b; s = alignUp(offsets, s + STEP_MS)) starts.push(s);
   }
-  return slots;
+  return starts;
 }
 
 /**

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, getTableColumns, getTableName, inArray, sql, type S
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { bookingEvents, bookingPets, bookingPhotos, bookings, businesses, media, pets, services, users, workers, type Address } from '@walkydoggy/shared/db';
 import type { Actor } from '../../platform/auth-guard.js';
-import type { Executor } from '../../platform/db.js';
+import { rowsOf, type Executor } from '../../platform/db.js';
 import { preparedStatements } from '../availability/prepared.js';
 
 /*
@@ -107,34 +107,71 @@ export type ListFilter = {
 const isDate = (s: string) => s.length === 10;
 const localDate = sql`(${bookings.startsAt} at time zone ${businesses.timeZone})::date`;
 
-export function listBookings(exec: Executor, actor: Pick<Actor, 'id' | 'role'>, f: ListFilter): Promise<BookingRow[]> {
-  const scope =
-    f.scope === 'owner'
-      ? sql`(${bookings.ownerId} = ${actor.id} or ${ownsPetOf(actor.id)})`
-      : f.scope === 'business'
-        ? eq(businesses.ownerId, actor.id)
-        : f.scope === 'worker'
-          ? sql`(${workers.userId} = ${actor.id} and ${workers.status} = 'active')`
-          : undefined;
-  const after = f.cursor
-    ? f.order === 'asc'
-      ? sql`(${bookings.startsAt}, ${bookings.id}) > (${f.cursor.startsAt}::timestamptz, ${f.cursor.id}::uuid)`
-      : sql`(${bookings.startsAt}, ${bookings.id}) < (${f.cursor.startsAt}::timestamptz, ${f.cursor.id}::uuid)`
-    : undefined;
-  const where = and(
-    scope,
+/**
+ * A list's filters on `bookings` joined to `businesses`. A date is a local date of the booking's
+ * business: tested exactly, after a test on `starts_at` widened by a day either side (every zone is
+ * within 14 hours of UTC) that an index on (…, starts_at) can serve.
+ */
+function listFilters(f: ListFilter): SQL | undefined {
+  const dir = f.order === 'asc' ? sql`>` : sql`<`;
+  return and(
     f.statuses?.length ? inArray(bookings.status, f.statuses as (typeof bookings.$inferSelect)['status'][]) : undefined,
-    f.from ? (isDate(f.from) ? sql`${localDate} >= ${f.from}::date` : sql`${bookings.startsAt} >= ${f.from}::timestamptz`) : undefined,
-    f.to ? (isDate(f.to) ? sql`${localDate} <= ${f.to}::date` : sql`${bookings.startsAt} <= ${f.to}::timestamptz`) : undefined,
+    f.from
+      ? isDate(f.from)
+        ? sql`${bookings.startsAt} >= (${f.from}::date - 1)::timestamp at time zone 'UTC' and ${localDate} >= ${f.from}::date`
+        : sql`${bookings.startsAt} >= ${f.from}::timestamptz`
+      : undefined,
+    f.to
+      ? isDate(f.to)
+        ? sql`${bookings.startsAt} < (${f.to}::date + 2)::timestamp at time zone 'UTC' and ${localDate} <= ${f.to}::date`
+        : sql`${bookings.startsAt} <= ${f.to}::timestamptz`
+      : undefined,
     f.businessId ? eq(bookings.businessId, f.businessId) : undefined,
     f.ownerId ? eq(bookings.ownerId, f.ownerId) : undefined,
     f.number ? eq(bookings.number, f.number) : undefined,
-    after,
+    f.cursor ? sql`(${bookings.startsAt}, ${bookings.id}) ${dir} (${f.cursor.startsAt}::timestamptz, ${f.cursor.id}::uuid)` : undefined,
   );
+}
+
+/**
+ * The ids of a list's page (its `limit` + 1 rows, to tell whether there is a next one), in its order.
+ * Each way into the bookings is its own top-N on an index whose last column is `starts_at`, so that
+ * the index serves ORDER BY … LIMIT whatever the range: a business's bookings per business of the
+ * caller (bookings_business_idx), a worker's per worker record (bookings_worker_idx), an owner's own
+ * (bookings_owner_idx) beside those of the pets they own or co-own (a union, not an `or` that scans
+ * every booking).
+ */
+function pageIds(actor: Pick<Actor, 'id'>, f: ListFilter): SQL {
+  const dir = f.order === 'asc' ? sql`asc` : sql`desc`;
+  const n = f.limit + 1;
+  const filters = listFilters(f) ?? sql`true`;
+  const top = (scope: SQL) => sql`(select ${bookings.id}, ${bookings.startsAt} from ${bookings}
+    join ${businesses} on ${businesses.id} = ${bookings.businessId}
+    where ${scope} and ${filters} order by ${bookings.startsAt} ${dir}, ${bookings.id} ${dir} limit ${n})`;
+  const page = (from: SQL) => sql`select page.id from ${from} order by page.starts_at ${dir}, page.id ${dir} limit ${n}`;
+  switch (f.scope) {
+    case 'owner':
+      // The pets' bookings as an array computed once: from the caller's pets to their bookings, not the other way.
+      return page(
+        sql`(${top(sql`${bookings.ownerId} = ${actor.id}`)} union ${top(sql`${bookings.id} = any(array(
+        select distinct bp.booking_id from ${bookingPets} bp join ${pets} p on p.id = bp.pet_id
+        where p.deleted_at is null and (p.owner_id = ${actor.id} or p.id in (select co.pet_id from pet_co_owners co where co.user_id = ${actor.id}))))`)}) as page`,
+      );
+    case 'business':
+      return page(sql`(select top.* from ${businesses} mine cross join lateral ${top(sql`${bookings.businessId} = mine.id`)} as top
+        where mine.owner_id = ${actor.id}) as page`);
+    case 'worker':
+      return page(sql`(select top.* from ${workers} mine cross join lateral ${top(sql`${bookings.workerId} = mine.id`)} as top
+        where mine.user_id = ${actor.id} and mine.status = 'active') as page`);
+    case 'all':
+      return page(sql`${top(sql`true`)} as page`);
+  }
+}
+
+export function listBookings(exec: Executor, actor: Pick<Actor, 'id' | 'role'>, f: ListFilter): Promise<BookingRow[]> {
   const dir = f.order === 'asc' ? asc : desc;
-  return selectDetails(exec, actor.id, where)
-    .orderBy(dir(bookings.startsAt), dir(bookings.id))
-    .limit(f.limit + 1);
+  // The page's ids first (an InitPlan: array(…) is computed once), then the details of those rows only.
+  return selectDetails(exec, actor.id, sql`${bookings.id} = any(array(${pageIds(actor, f)}))`).orderBy(dir(bookings.startsAt), dir(bookings.id));
 }
 
 /** Bookings matching `where` (which must include the viewer's scope), in start order. */
@@ -152,22 +189,27 @@ export const firstPhotoOf = (petId: AnyPgColumn) =>
 
 export type PetOfBooking = { bookingId: string; id: string; name: string; species: 'dog' | 'cat' | 'other'; ownerId: string; photoMediaId: string | null };
 
-/** The pets of each booking, each with its first photo. */
+/**
+ * The pets of each booking, each with its first photo. The first photo is found once per pet (a page
+ * of bookings names the same pets again and again), not once per booking's pet.
+ */
 export async function petsOf(exec: Executor, bookingIds: string[]): Promise<PetOfBooking[]> {
   if (!bookingIds.length) return [];
-  return exec
-    .select({
-      bookingId: bookingPets.bookingId,
-      id: pets.id,
-      name: pets.name,
-      species: pets.species,
-      ownerId: pets.ownerId,
-      photoMediaId: firstPhotoOf(pets.id),
-    })
-    .from(bookingPets)
-    .innerJoin(pets, eq(pets.id, bookingPets.petId))
-    .where(inArray(bookingPets.bookingId, bookingIds))
-    .orderBy(asc(pets.name), asc(pets.id));
+  const ids = sql`${sql.param(bookingIds)}::uuid[]`;
+  const rows = rowsOf<{ booking_id: string; id: string; name: string; species: PetOfBooking['species']; owner_id: string; photo_media_id: string | null }>(
+    await exec.execute(sql`
+      select bp.booking_id, p.id, p.name, p.species, p.owner_id, first_photo.media_id as photo_media_id
+      from ${bookingPets} bp join ${pets} p on p.id = bp.pet_id
+      left join (
+        select distinct on (pp.pet_id) pp.pet_id, pp.media_id
+        from pet_photos pp join ${media} m on m.id = pp.media_id and m.deleted_at is null
+        where pp.pet_id in (select pet_id from ${bookingPets} where booking_id = any(${ids}))
+        order by pp.pet_id, pp.created_at, pp.id
+      ) first_photo on first_photo.pet_id = p.id
+      where bp.booking_id = any(${ids})
+      order by p.name, p.id`),
+  );
+  return rows.map((r) => ({ bookingId: r.booking_id, id: r.id, name: r.name, species: r.species, ownerId: r.owner_id, photoMediaId: r.photo_media_id }));
 }
 
 export async function completionPhotosOf(exec: Executor, bookingIds: string[]) {

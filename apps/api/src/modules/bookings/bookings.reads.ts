@@ -37,7 +37,7 @@ function defaultScope(actor: Viewer): q.ListFilter['scope'] {
   return 'owner';
 }
 
-export function createBookingReads(d: { clock: Clock; payments: Pick<BookingPayments, 'forBooking'> }) {
+export function createBookingReads(d: { clock: Clock; payments: Pick<BookingPayments, 'forBooking' | 'forBookings'> }) {
   async function list(
     exec: Executor,
     actor: Viewer,

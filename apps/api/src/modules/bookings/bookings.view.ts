@@ -26,26 +26,40 @@ export async function bookingViews(
   exec: Executor,
   rows: BookingDetails[],
   viewer: Pick<Actor, 'id' | 'role'>,
-  payments: Pick<BookingPayments, 'forBooking'>,
+  payments: Pick<BookingPayments, 'forBookings'>,
   opts: { withEvents?: boolean } = {},
 ): Promise<Booking[]> {
   const ids = rows.map((r) => r.id);
   const pets = await petsOf(exec, ids);
   const photos = await completionPhotosOf(exec, ids);
+  // One statement per part for the whole page, not one per booking.
+  const paymentOf = await payments.forBookings(exec, ids);
+  const petsBy = groupBy(pets, (p) => p.bookingId);
+  const photosBy = groupBy(photos, (p) => p.bookingId);
   const views: Booking[] = [];
   for (const row of rows) {
-    const payment = await payments.forBooking(exec, row.id);
     const events = opts.withEvents ? await eventsOf(exec, row.id) : [];
     views.push(
       toBookingView(row, viewer, {
-        pets: pets.filter((p) => p.bookingId === row.id),
-        photos: photos.filter((p) => p.bookingId === row.id),
-        payment,
+        pets: petsBy.get(row.id) ?? [],
+        photos: photosBy.get(row.id) ?? [],
+        payment: paymentOf.get(row.id) ?? null,
         events,
       }),
     );
   }
   return views;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
 
 /** One booking's view from its row and its parts, read or (for a booking just made) known. */

@@ -34,6 +34,22 @@ const STATUS_WORDS: Record<FeedBookingRow['status'], string> = {
   expired: 'expired',
 };
 
+/**
+ * Characters of the owner's notes and of the special instructions an event carries at most each: a
+ * calendar shows a few lines, the booking page (linked from every event) the rest. Keeps a feed's
+ * size, and the work of rendering it, in proportion to its events rather than to what was written.
+ */
+export const FEED_NOTE_MAX_CHARS = 300;
+
+/** `text` cut to at most `max` UTF-16 units, the last an ellipsis, never halving a surrogate pair. */
+export function clip(text: string, max = FEED_NOTE_MAX_CHARS): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
 /** "Ann B.": enough to recognise a person in a calendar, and no more in a URL that may be shared. */
 function shortName(first: string | null, last: string | null): string | null {
   if (!first) return null;
@@ -72,9 +88,10 @@ export function feedEvent(b: FeedBookingRow, subject: Subject, bookingUrl: strin
     if (subject.kind === 'business') lines.push(`Worker: ${worker ?? 'not assigned yet'}`);
   }
   if (pets) lines.push(`Pets: ${pets}`);
-  if (b.notes) lines.push('', `Notes: ${b.notes}`);
-  if (b.specialInstructions) lines.push('', `Special instructions: ${b.specialInstructions}`);
-  lines.push('', bookingUrl);
+  if (b.notes) lines.push('', `Notes: ${clip(b.notes)}`);
+  if (b.specialInstructions) lines.push('', `Special instructions: ${clip(b.specialInstructions)}`);
+  const clipped = (b.notes?.length ?? 0) > FEED_NOTE_MAX_CHARS || (b.specialInstructions?.length ?? 0) > FEED_NOTE_MAX_CHARS;
+  lines.push('', clipped ? `All of it: ${bookingUrl}` : bookingUrl);
   return {
     uid: b.id,
     startsAt: b.startsAt,

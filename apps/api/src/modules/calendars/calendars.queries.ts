@@ -1,7 +1,7 @@
-import { and, asc, eq, gte, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { bookings, businesses, calendarFeeds, services, users, workers } from '@walkydoggy/shared/db';
-import type { CalendarFeedKind } from '@walkydoggy/shared';
+import { MAX_BOOKING_SPAN_DAYS, type CalendarFeedKind } from '@walkydoggy/shared';
 import type { Executor } from '../../platform/db.js';
 
 export type FeedRow = typeof calendarFeeds.$inferSelect;
@@ -81,11 +81,29 @@ function subjectFilter(subject: Subject): SQL {
   return eq(bookings.businessId, subject.id);
 }
 
+/** What a feed shows: bookings starting before `until`, and of those, running or ended at most `since` ago, and cancellations made since then. */
+export type FeedWindow = { since: Date; until: Date; now: Date };
+
+function feedWhere(subject: Subject, w: FeedWindow): SQL | undefined {
+  return and(
+    subjectFilter(subject),
+    lt(bookings.startsAt, w.until),
+    // Implied by the end bounds below (no booking lasts longer than MAX_BOOKING_SPAN_DAYS, a day to spare):
+    // a lower bound on the start lets the (subject, starts_at) indexes stop there instead of reading all history.
+    gte(bookings.startsAt, new Date(w.since.getTime() - (MAX_BOOKING_SPAN_DAYS + 1) * 24 * 60 * 60_000)),
+    or(
+      and(inArray(bookings.status, [...SHOWN_STATUSES]), gte(bookings.endsAt, w.since)),
+      and(eq(bookings.status, 'cancelled'), gte(bookings.endsAt, w.since), gte(sql`coalesce(${bookings.cancelledAt}, ${bookings.updatedAt})`, w.since)),
+    ),
+  );
+}
+
 /**
- * The bookings of a feed: those still running or ended at most `since` ago, and cancellations made
- * since then. Ordered by start and capped, so one business's feed cannot grow without bound.
+ * The bookings of a feed (`FeedWindow`), capped, so one business's feed cannot grow without bound:
+ * beyond the cap the ones nearest to now are kept (those not ended yet, soonest first, then the
+ * most recent past). In no particular order.
  */
-export async function feedBookings(exec: Executor, subject: Subject, since: Date, limit: number) {
+export async function feedBookings(exec: Executor, subject: Subject, w: FeedWindow, limit: number) {
   return exec
     .select({
       id: bookings.id,
@@ -119,15 +137,29 @@ export async function feedBookings(exec: Executor, subject: Subject, since: Date
     .innerJoin(ownerUsers, eq(ownerUsers.id, bookings.ownerId))
     .leftJoin(workers, eq(workers.id, bookings.workerId))
     .leftJoin(workerUsers, eq(workerUsers.id, workers.userId))
-    .where(
-      and(
-        subjectFilter(subject),
-        or(
-          and(inArray(bookings.status, [...SHOWN_STATUSES]), gte(bookings.endsAt, since)),
-          and(eq(bookings.status, 'cancelled'), gte(bookings.endsAt, since), gte(sql`coalesce(${bookings.cancelledAt}, ${bookings.updatedAt})`, since)),
-        ),
-      ),
+    .where(feedWhere(subject, w))
+    .orderBy(
+      sql`${bookings.endsAt} < ${w.now}`,
+      sql`case when ${bookings.endsAt} >= ${w.now} then ${bookings.startsAt} end asc`,
+      desc(bookings.startsAt),
+      asc(bookings.id),
     )
-    .orderBy(asc(bookings.startsAt), asc(bookings.id))
     .limit(limit);
+}
+
+/**
+ * What changes whenever a feed's bookings do: how many there are, the latest `updated_at`, and the
+ * row versions (`xmin` is the transaction that wrote each row: any update gives the row a new one,
+ * also one that left `updated_at` as it was). A rendered feed is reused while this stays the same.
+ */
+export async function feedVersion(exec: Executor, subject: Subject, w: FeedWindow): Promise<string> {
+  const [row] = await exec
+    .select({
+      count: sql<number>`count(*)::int`,
+      latest: sql<string | null>`max(${bookings.updatedAt})::text`,
+      rows: sql<string | null>`sum(bookings.xmin::text::bigint)::text`,
+    })
+    .from(bookings)
+    .where(feedWhere(subject, w));
+  return `${row?.count ?? 0} ${row?.latest ?? ''} ${row?.rows ?? ''}`;
 }

@@ -4,22 +4,34 @@ import type { Actor } from '../../platform/auth-guard.js';
 import type { Executor } from '../../platform/db.js';
 import { NotFound } from '../../platform/errors.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
+import { createFeedCache } from './calendars.cache.js';
 import { feedEvent } from './calendars.feed.js';
 import * as q from './calendars.queries.js';
-import { icsCalendar } from './ics.js';
+import { icsFeed } from './ics.js';
 
-type Deps = Pick<Platform, 'db' | 'clock' | 'secretBox'> & { config: Pick<Platform['config'], 'publicUrl'> };
+type Deps = Pick<Platform, 'db' | 'clock' | 'secretBox'> & {
+  config: Pick<Platform['config'], 'publicUrl'>;
+  /** Events per feed (FEED_MAX_EVENTS; smaller in tests). */
+  maxEvents?: number;
+};
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How far back a feed reaches, and how long a cancellation stays in it as STATUS:CANCELLED. */
 export const FEED_HISTORY_DAYS = 30;
-/** Events per feed at most: the oldest first, so a very busy business loses its far future, not today. */
-export const FEED_MAX_EVENTS = 5000;
+/** How far ahead a feed reaches: bookings starting later are not in it yet. */
+export const FEED_FUTURE_DAYS = 180;
+/** Events per feed at most: beyond it, those nearest to now are kept (the far future and the far past go). */
+export const FEED_MAX_EVENTS = 2000;
+/** A rendered feed is served again for at most this long, and only while its bookings are unchanged. */
+export const FEED_CACHE_TTL_MS = 60_000;
+/** Characters of rendered feeds an API instance keeps (a full feed is about 2.5 million). */
+export const FEED_CACHE_MAX_CHARS = 25_000_000;
 
 /** 32 random bytes in base64url: the URL is the only secret, so it must not be guessable. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export function createCalendarsService(p: Deps) {
+  const rendered = createFeedCache({ ttlMs: FEED_CACHE_TTL_MS, maxChars: FEED_CACHE_MAX_CHARS });
   const urlOf = (token: string) => `${p.config.publicUrl}/v1/calendars/${token}.ics`;
   const toView = (feed: q.FeedRow): CalendarFeed => ({ kind: feed.subjectKind, subjectId: feed.subjectId, url: urlOf(p.secretBox.open(feed.tokenSealed)) });
 
@@ -78,11 +90,18 @@ export function createCalendarsService(p: Deps) {
     const subject = (await q.subjectsOf(p.db, creator)).find((s) => s.kind === feed.subjectKind && s.id === feed.subjectId);
     if (!subject) throw new NotFound('Calendar');
     const now = p.clock.now();
-    const rows = await q.feedBookings(p.db, subject, new Date(now.getTime() - FEED_HISTORY_DAYS * DAY_MS), FEED_MAX_EVENTS);
-    return icsCalendar(
+    const window = { since: new Date(now.getTime() - FEED_HISTORY_DAYS * DAY_MS), until: new Date(now.getTime() + FEED_FUTURE_DAYS * DAY_MS), now };
+    const version = await q.feedVersion(p.db, subject, window);
+    const cached = rendered.get(feed.id, version, now.getTime());
+    if (cached !== null) return cached;
+    const rows = await q.feedBookings(p.db, subject, window, p.maxEvents ?? FEED_MAX_EVENTS);
+    rows.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const ics = await icsFeed(
       subject.name,
       rows.map((b) => ({ ...feedEvent(b, subject, `${p.config.publicUrl}/bookings/${b.id}`), dtstamp: now })),
     );
+    rendered.set(feed.id, version, now.getTime(), ics);
+    return ics;
   }
 
   return { list, regenerate, render };

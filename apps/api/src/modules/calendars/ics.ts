@@ -1,3 +1,5 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 /*
  * iCalendar (RFC 5545) by hand: the subset calendar apps need to show and update bookings. Written
  * here rather than pulled from a library because the rules that break imports are few and testable:
@@ -54,25 +56,54 @@ export function bookingIcs(input: BookingIcsInput): string {
 
 /** A subscribable feed: every booking an event, cancelled ones kept as STATUS:CANCELLED so apps remove them. */
 export function icsCalendar(name: string, events: IcsEvent[]): string {
-  return calendar(
-    [
-      'METHOD:PUBLISH',
-      prop('NAME', text(name)),
-      prop('X-WR-CALNAME', text(name)),
-      // Ask subscribing apps to refresh hourly (RFC 7986, and the older Microsoft/Apple property).
-      'REFRESH-INTERVAL;VALUE=DURATION:PT1H',
-      'X-PUBLISHED-TTL:PT1H',
-    ],
-    events,
-  );
+  return calendar(feedHeader(name), events);
+}
+
+/** Events rendered in one turn of the event loop by `icsFeed`. */
+export const ICS_EVENTS_PER_TURN = 100;
+
+/**
+ * `icsCalendar`, rendered `perTurn` events at a time with the event loop free in between: a feed of
+ * thousands of events never holds the loop for all of them.
+ */
+export async function icsFeed(name: string, events: IcsEvent[], perTurn = ICS_EVENTS_PER_TURN): Promise<string> {
+  const now = new Date();
+  const parts = [lines(['BEGIN:VCALENDAR', 'VERSION:2.0', `PRODID:${ICS_PRODID}`, 'CALSCALE:GREGORIAN', ...feedHeader(name)])];
+  for (let i = 0; i < events.length; i += perTurn) {
+    if (i > 0) await nextTurn();
+    parts.push(
+      events
+        .slice(i, i + perTurn)
+        .map((e) => lines(vevent(e, now)))
+        .join(''),
+    );
+  }
+  parts.push(lines(['END:VCALENDAR']));
+  return parts.join('');
+}
+
+function feedHeader(name: string): string[] {
+  return [
+    'METHOD:PUBLISH',
+    prop('NAME', text(name)),
+    prop('X-WR-CALNAME', text(name)),
+    // Ask subscribing apps to refresh hourly (RFC 7986, and the older Microsoft/Apple property).
+    'REFRESH-INTERVAL;VALUE=DURATION:PT1H',
+    'X-PUBLISHED-TTL:PT1H',
+  ];
+}
+
+/** Content lines, folded, each ended by CRLF. */
+function lines(content: string[]): string {
+  return content.map(foldLine).join('\r\n') + '\r\n';
 }
 
 function calendar(header: string[], events: IcsEvent[]): string {
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', `PRODID:${ICS_PRODID}`, 'CALSCALE:GREGORIAN', ...header];
+  const content = ['BEGIN:VCALENDAR', 'VERSION:2.0', `PRODID:${ICS_PRODID}`, 'CALSCALE:GREGORIAN', ...header];
   const now = new Date();
-  for (const e of events) lines.push(...vevent(e, now));
-  lines.push('END:VCALENDAR');
-  return lines.map(foldLine).join('\r\n') + '\r\n';
+  for (const e of events) content.push(...vevent(e, now));
+  content.push('END:VCALENDAR');
+  return lines(content);
 }
 
 function vevent(e: IcsEvent, now: Date): string[] {
@@ -141,12 +172,20 @@ const MAX_OCTETS = 75;
  * cutting only between code points so no UTF-8 sequence (nor a surrogate pair) is ever split.
  */
 export function foldLine(line: string): string {
-  if (Buffer.byteLength(line, 'utf8') <= MAX_OCTETS) return line;
+  // Printable ASCII, the usual case, is one octet a character: cut by length.
+  if (PRINTABLE_ASCII.test(line)) {
+    if (line.length <= MAX_OCTETS) return line;
+    const out = [line.slice(0, MAX_OCTETS)];
+    for (let i = MAX_OCTETS; i < line.length; i += MAX_OCTETS - 1) out.push(' ' + line.slice(i, i + MAX_OCTETS - 1));
+    return out.join('\r\n');
+  }
+  if (line.length * 3 <= MAX_OCTETS) return line;
   const out: string[] = [];
   let current = '';
   let octets = 0;
   for (const ch of line) {
-    const size = Buffer.byteLength(ch, 'utf8');
+    const cp = ch.codePointAt(0)!;
+    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
     if (octets + size > MAX_OCTETS) {
       out.push(current);
       current = ' ';
@@ -158,3 +197,5 @@ export function foldLine(line: string): string {
   out.push(current);
   return out.join('\r\n');
 }
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;

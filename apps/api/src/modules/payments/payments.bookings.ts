@@ -1,7 +1,7 @@
 import type { Platform } from '../../platform/platform.js';
 import type { Executor } from '../../platform/db.js';
 import type { BookingMoneyEvent, BookingPayments, BookingPaymentState } from './payments.port.js';
-import { livePaymentOf, PAID_STATUSES } from './payments.queries.js';
+import { livePaymentOf, livePaymentsOf, PAID_STATUSES } from './payments.queries.js';
 import { createRefund } from './payments.refunds.js';
 import { markCancelled } from './payments.state.js';
 
@@ -22,6 +22,16 @@ export function createBookingPayments(p: Pick<Platform, 'queue' | 'clock' | 'con
     const row = await livePaymentOf(exec, bookingId);
     if (!row) return null;
     return { id: row.id, status: row.status, amountMinor: row.amountMinor, refundedMinor: row.refundedMinor, currency: row.currency };
+  }
+
+  async function forBookings(exec: Executor, bookingIds: string[]): Promise<Map<string, BookingPaymentState>> {
+    const rows = await livePaymentsOf(exec, bookingIds);
+    return new Map(
+      rows.map((row) => [
+        row.bookingId,
+        { id: row.id, status: row.status, amountMinor: row.amountMinor, refundedMinor: row.refundedMinor, currency: row.currency },
+      ]),
+    );
   }
 
   async function apply(tx: Executor, event: BookingMoneyEvent): Promise<void> {
@@ -57,5 +67,5 @@ export function createBookingPayments(p: Pick<Platform, 'queue' | 'clock' | 'con
     }
   }
 
-  return { forBooking, apply };
+  return { forBooking, forBookings, apply };
 }

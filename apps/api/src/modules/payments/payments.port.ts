@@ -32,6 +32,8 @@ export type BookingMoneyEvent =
 export type BookingPayments = {
   /** The booking's live payment of its price (kind `booking`, not failed or cancelled), or null. */
   forBooking(exec: Executor, bookingId: string): Promise<BookingPaymentState | null>;
+  /** `forBooking` of many bookings at once (a page of a list): those without a live payment are absent. */
+  forBookings(exec: Executor, bookingIds: string[]): Promise<Map<string, BookingPaymentState>>;
   /** Records what a booking transition means for the money, in the transition's transaction. */
   apply(tx: Executor, event: BookingMoneyEvent): Promise<void>;
 };

@@ -75,6 +75,15 @@ export async function livePaymentOf(exec: Executor, bookingId: string): Promise<
   return row ? findPayment(exec, row.id) : undefined;
 }
 
+/** The live payment (as `livePaymentOf`) of each of these bookings that has one, in one statement. */
+export async function livePaymentsOf(exec: Executor, bookingIds: string[]): Promise<(typeof payments.$inferSelect)[]> {
+  if (!bookingIds.length) return [];
+  return exec
+    .select()
+    .from(payments)
+    .where(and(inArray(payments.bookingId, bookingIds), eq(payments.kind, 'booking'), notInArray(payments.status, ['failed', 'cancelled'])));
+}
+
 /** A booking as the payment rules need it, with its business's fee tier and payout account. */
 export async function findBookingForPayment(exec: Executor, bookingId: string) {
   const [row] = await exec

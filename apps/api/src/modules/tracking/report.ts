@@ -1,13 +1,13 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { walkReports } from '@walkydoggy/shared/db';
-import { WALK_EVENT_KINDS, type WalkEventKind, type WalkReport } from '@walkydoggy/shared';
+import { TRACK_VIEW_MAX_POINTS, WALK_EVENT_KINDS, type WalkEventKind, type WalkReport } from '@walkydoggy/shared';
 import type { Platform } from '../../platform/platform.js';
 import type { Executor, Tx } from '../../platform/db.js';
 import { NotFound } from '../../platform/errors.js';
 import { completionPhotosOf, contactsOf, findBooking, petsOf, type BookingRow } from '../bookings/bookings.queries.js';
 import { joinNames } from './track.actions.js';
 import { walkBooking, type Viewer } from './track.access.js';
-import { buildTrack } from './track.js';
+import { buildTrack, thinSegments } from './track.js';
 import { pointsOf, trackRowOf, walkEventsOf, type WalkEventRow } from './track.queries.js';
 import type { Tracks } from './track.service.js';
 import { durationSeconds, mediaUrl, walkEventView, workerOf } from './track.view.js';
@@ -53,7 +53,7 @@ export async function buildReport(p: Deps, tracks: Pick<Tracks, 'flush'>, bookin
       endedAt: row.completedAt,
       durationSeconds: durationSeconds(row, now),
       distanceMeters: Math.round(track.distanceMeters),
-      route: track.segments.map((s) => s.map((pt) => [pt.lng, pt.lat] as [number, number])),
+      route: thinSegments(track.segments, TRACK_VIEW_MAX_POINTS, track.distanceMeters).map((s) => s.map((pt) => [pt.lng, pt.lat] as [number, number])),
       points: track.points.length,
       duplicates: (counters?.duplicates ?? 0) + track.duplicates,
       jumps: (counters?.jumps ?? 0) + track.jumps,

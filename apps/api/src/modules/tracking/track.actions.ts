@@ -12,7 +12,17 @@ import { Conflict, ValidationFailed } from '../../platform/errors.js';
 import { contactsOf, petsOf } from '../bookings/bookings.queries.js';
 import { walkBooking, workerBooking, type Viewer } from './track.access.js';
 import { acceptBatch, type RawPoint } from './track.js';
-import { bumpCounters, insertPoints, insertWalkEvent, isUsablePhoto, pointsOf, setOnTheWay, walkEventByClientId, type WalkEventRow } from './track.queries.js';
+import {
+  bumpCounters,
+  insertPoints,
+  insertWalkEvent,
+  isUsablePhoto,
+  pointCountOf,
+  pointsAround,
+  setOnTheWay,
+  walkEventByClientId,
+  type WalkEventRow,
+} from './track.queries.js';
 import type { Tracks } from './track.service.js';
 import { trackingView, walkEventView } from './track.view.js';
 
@@ -53,11 +63,13 @@ export function createTrackActions(p: Deps, tracks: Pick<Tracks, 'flush' | 'etaF
         accuracyM: pt.accuracyM,
         speedMps: pt.speedMps ?? null,
       }));
-      const stored = await pointsOf(tx, id);
+      // Only the stored points the batch is judged against, and a count for the cap: not the whole track.
+      const stored = await pointsAround(tx, id, points);
+      const storedCount = await pointCountOf(tx, id);
       const to = Math.min(row.completedAt?.getTime() ?? Infinity, now.getTime() + LOCATION_CLOCK_SKEW_MS);
       const outcome = acceptBatch(stored, points, { from: row.startedAt!.getTime(), to: Number.isFinite(to) ? to : null });
       // A full track (MAX_TRACK_POINTS) takes no more: the rest counts as outside the walk, and the device stops resending it.
-      const room = Math.max(0, MAX_TRACK_POINTS - stored.length);
+      const room = Math.max(0, MAX_TRACK_POINTS - storedCount);
       if (outcome.accepted.length > room) {
         outcome.outside += outcome.accepted.length - room;
         outcome.accepted = outcome.accepted.slice(0, room);
@@ -71,7 +83,8 @@ export function createTrackActions(p: Deps, tracks: Pick<Tracks, 'flush' | 'etaF
       await bumpCounters(tx, [{ bookingId: id, duplicates, jumps: outcome.jumps }], now);
       if (row.status === 'completed' && accepted > 0) await p.queue.enqueue(tx, 'tracking.report', { bookingId: id });
       const newest = outcome.accepted[outcome.accepted.length - 1];
-      const liveNewest = row.status === 'in_progress' && newest && (!stored.length || newest.t > stored[stored.length - 1]!.t) ? newest : null;
+      // The stored point after the newest accepted one, if any, is among those read (its neighbour).
+      const liveNewest = row.status === 'in_progress' && newest && !stored.some((pt) => pt.t > newest.t) ? newest : null;
       return { result: { accepted, duplicates, jumps: outcome.jumps, outside: outcome.outside }, broadcast: liveNewest, workerId: row.workerId! };
     });
     // While the walk runs, the watchers catch up to the newest position; late points of a finished walk stay quiet.

@@ -46,22 +46,71 @@ export async function bumpCounters(exec: Executor, counts: { bookingId: string; 
       jumps = ${bookingTracks.jumps} + excluded.jumps, updated_at = excluded.updated_at`);
 }
 
-/** A booking's stored points in time order: the first MAX_TRACK_POINTS of them. */
+/**
+ * A booking's stored points in time order: the first MAX_TRACK_POINTS of them. Raw rows with the
+ * instant as epoch milliseconds: the whole track is read, and a Date parsed per row is most of its cost.
+ */
 export async function pointsOf(exec: Executor, bookingId: string): Promise<RawPoint[]> {
-  const rows = await exec
-    .select({
-      lng: bookingTrackPoints.lng,
-      lat: bookingTrackPoints.lat,
-      at: bookingTrackPoints.recordedAt,
-      seq: bookingTrackPoints.seq,
-      accuracyM: bookingTrackPoints.accuracyM,
-      speedMps: bookingTrackPoints.speedMps,
-    })
-    .from(bookingTrackPoints)
-    .where(eq(bookingTrackPoints.bookingId, bookingId))
-    .orderBy(asc(bookingTrackPoints.recordedAt))
-    .limit(MAX_TRACK_POINTS);
-  return rows.map(({ at, ...p }) => ({ ...p, t: at.getTime() }));
+  const rows = rowsOf<{
+    t: number | string;
+    seq: number | null;
+    lng: number | string;
+    lat: number | string;
+    accuracy_m: number | string | null;
+    speed_mps: number | string | null;
+  }>(
+    await exec.execute(sql`
+      select floor(extract(epoch from recorded_at) * 1000)::float8 as t, seq, lng, lat, accuracy_m, speed_mps
+      from ${bookingTrackPoints} where booking_id = ${bookingId}
+      order by recorded_at limit ${MAX_TRACK_POINTS}`),
+  );
+  return rows.map((r) => ({
+    lng: Number(r.lng),
+    lat: Number(r.lat),
+    t: Number(r.t),
+    seq: r.seq,
+    accuracyM: r.accuracy_m === null ? null : Number(r.accuracy_m),
+    speedMps: r.speed_mps === null ? null : Number(r.speed_mps),
+  }));
+}
+
+/**
+ * The stored points an offline batch is judged against (`acceptBatch`): for each of the batch's instants
+ * the stored point at it or nearest before and nearest after (its duplicate, the accepted point before
+ * it, the stored point after it), and the stored points with one of its `seq`s. At most three per batch
+ * point, on the primary key and the seq key: what a batch costs does not grow with the stored track.
+ */
+export async function pointsAround(exec: Executor, bookingId: string, batch: RawPoint[]): Promise<RawPoint[]> {
+  if (!batch.length) return [];
+  const times = sql.param([...new Set(batch.map((p) => p.t))].map((t) => new Date(t).toISOString()));
+  const seqs = sql.param([...new Set(batch.flatMap((p) => (p.seq != null ? [p.seq] : [])))]);
+  const columns = sql`s.recorded_at, s.seq, s.lng, s.lat, s.accuracy_m, s.speed_mps`;
+  const rows = rowsOf<{ recorded_at: string | Date; seq: number | null; lng: number; lat: number; accuracy_m: number | null; speed_mps: number | null }>(
+    await exec.execute(sql`
+      select ${columns} from unnest(${times}::timestamptz[]) as b(t)
+        cross join lateral (select * from ${bookingTrackPoints} s where s.booking_id = ${bookingId} and s.recorded_at <= b.t order by s.recorded_at desc limit 1) s
+      union
+      select ${columns} from unnest(${times}::timestamptz[]) as b(t)
+        cross join lateral (select * from ${bookingTrackPoints} s where s.booking_id = ${bookingId} and s.recorded_at > b.t order by s.recorded_at asc limit 1) s
+      union
+      select ${columns} from ${bookingTrackPoints} s where s.booking_id = ${bookingId} and s.seq = any(${seqs}::int[])`),
+  );
+  return rows
+    .map((r) => ({
+      lng: Number(r.lng),
+      lat: Number(r.lat),
+      t: new Date(r.recorded_at).getTime(),
+      seq: r.seq,
+      accuracyM: r.accuracy_m === null ? null : Number(r.accuracy_m),
+      speedMps: r.speed_mps === null ? null : Number(r.speed_mps),
+    }))
+    .sort((a, b) => a.t - b.t);
+}
+
+/** How many points a booking's track holds (against MAX_TRACK_POINTS). */
+export async function pointCountOf(exec: Executor, bookingId: string): Promise<number> {
+  const [row] = rowsOf<{ n: number | string }>(await exec.execute(sql`select count(*)::int as n from ${bookingTrackPoints} where booking_id = ${bookingId}`));
+  return Number(row?.n ?? 0);
 }
 
 /** The newest stored point of a booking (the live path's jump check after a restart). */

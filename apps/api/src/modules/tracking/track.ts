@@ -59,22 +59,43 @@ export type Track<P extends RawPoint> = {
   distanceMeters: number;
 };
 
-/** Dedupes, orders, drops jumps and cuts into segments: the track as it is drawn and measured. */
+/**
+ * Dedupes, orders, drops jumps and cuts into segments: the track as it is drawn and measured. One
+ * distance per pair of consecutive points serves the jump test and the length (a full track is 50,000).
+ */
 export function buildTrack<P extends RawPoint>(input: P[]): Track<P> {
   const { kept, duplicates } = dedupe(input);
   const points: P[] = [];
+  const segments: P[][] = [];
   let jumps = 0;
+  let distanceMeters = 0;
   for (const p of kept) {
     const prev = points[points.length - 1];
-    if (prev && isJump(prev, p)) jumps++;
-    else points.push(p);
+    if (!prev) {
+      points.push(p);
+      segments.push([p]);
+      continue;
+    }
+    const meters = haversineMeters(prev, p);
+    // As isJump: within the same second scaled by at least one second.
+    if (meters / Math.max(Math.abs(p.t - prev.t) / 1000, 1) > MAX_PLAUSIBLE_SPEED_MPS) {
+      jumps++;
+      continue;
+    }
+    points.push(p);
+    if (p.t - prev.t > TRACK_GAP_SECONDS * 1000) segments.push([p]);
+    else {
+      segments[segments.length - 1]!.push(p);
+      distanceMeters += meters;
+    }
   }
-  const segments = segmentsOf(points);
-  return { points, segments, duplicates, jumps, distanceMeters: segments.reduce((sum, s) => sum + lengthMeters(s), 0) };
+  return { points, segments, duplicates, jumps, distanceMeters };
 }
 
 /** Time order, the first of each `seq` and of each instant kept. */
 function dedupe<P extends RawPoint>(input: P[]): { kept: P[]; duplicates: number } {
+  // Stored points (the reads) are unique by the keys and come in time order: checked without a Set per point.
+  if (inTimeOrderWithoutDuplicates(input)) return { kept: input.slice(), duplicates: 0 };
   const seenSeq = new Set<number>();
   const seenT = new Set<number>();
   const kept: P[] = [];
@@ -86,6 +107,17 @@ function dedupe<P extends RawPoint>(input: P[]): { kept: P[]; duplicates: number
   }
   kept.sort((a, b) => a.t - b.t);
   return { kept, duplicates: input.length - kept.length };
+}
+
+/** Whether the instants strictly increase and no two points share a `seq` (a sorted copy of the seqs, not a Set). */
+function inTimeOrderWithoutDuplicates(input: RawPoint[]): boolean {
+  for (let i = 1; i < input.length; i++) if (!(input[i]!.t > input[i - 1]!.t)) return false;
+  const seqs = new Float64Array(input.length);
+  let n = 0;
+  for (const p of input) if (p.seq != null) seqs[n++] = p.seq;
+  const sorted = seqs.subarray(0, n).sort();
+  for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) return false;
+  return true;
 }
 
 export type BatchOutcome<P extends RawPoint> = { accepted: P[]; duplicates: number; jumps: number; outside: number };
@@ -132,4 +164,49 @@ export function acceptBatch<P extends RawPoint>(stored: RawPoint[], batch: P[], 
     prev = p;
   }
   return { accepted, duplicates, jumps, outside };
+}
+
+/** Below this spacing a map shows no difference: GPS itself is this noisy. */
+const MIN_VIEW_SPACING_M = 5;
+/** While the walker stands still, one point this often keeps the stop's time on the map. */
+const STOP_KEEP_MS = 30_000;
+
+/**
+ * The segments thinned for drawing: at most `budget` points in all, whatever the stored track holds
+ * (MAX_TRACK_POINTS). A segment keeps its first and last point, a point once it is far enough from the
+ * last kept one (the track's length over half the budget, at least MIN_VIEW_SPACING_M), and one every
+ * STOP_KEEP_MS where the walker stood still. Only a track that is still over the budget then (a very
+ * long one, or many short segments) is cut by an even stride over the kept points, the track's first and
+ * last point always among them. Linear in the points. Distances are measured on the full track, not this.
+ */
+export function thinSegments<P extends RawPoint>(segments: P[][], budget: number, lengthM: number): P[][] {
+  const total = segments.reduce((n, s) => n + s.length, 0);
+  if (total <= budget) return segments;
+  const spacing = Math.max(MIN_VIEW_SPACING_M, lengthM / Math.max(1, Math.floor(budget / 2)));
+  const kept: { p: P; segment: number }[] = [];
+  segments.forEach((segment, index) => {
+    let last: P | undefined;
+    for (let i = 0; i < segment.length; i++) {
+      const p = segment[i]!;
+      if (!last || i === segment.length - 1 || p.t - last.t >= STOP_KEEP_MS || haversineMeters(last, p) >= spacing) {
+        kept.push({ p, segment: index });
+        last = p;
+      }
+    }
+  });
+  let chosen = kept;
+  if (kept.length > budget) {
+    const step = (kept.length - 1) / (budget - 1);
+    chosen = Array.from({ length: budget }, (_, i) => kept[Math.round(i * step)]!);
+  }
+  const out: P[][] = [];
+  let current = -1;
+  for (const { p, segment } of chosen) {
+    if (segment !== current) {
+      out.push([]);
+      current = segment;
+    }
+    out[out.length - 1]!.push(p);
+  }
+  return out;
 }

@@ -1,8 +1,8 @@
-import type { Eta, TrackingView, TrackPoint, WalkEvent } from '@walkydoggy/shared';
+import { TRACK_VIEW_MAX_POINTS, type Eta, type TrackingView, type TrackPoint, type WalkEvent } from '@walkydoggy/shared';
 import type { Executor } from '../../platform/db.js';
 import type { BookingRow } from '../bookings/bookings.queries.js';
 import { etaOf } from './eta.js';
-import { buildTrack, type RawPoint } from './track.js';
+import { buildTrack, thinSegments, type RawPoint } from './track.js';
 import { pointsOf, presenceLocationOf, trackRowOf, walkEventsOf, type WalkEventRow } from './track.queries.js';
 
 /* The tracking view of a booking: what a page opened at any moment of the walk needs to draw it. */
@@ -47,6 +47,8 @@ type ViewDeps = { now: Date; etaFor: (workerId: string, destination: { lng: numb
 export async function trackingView(exec: Executor, row: BookingRow, d: ViewDeps): Promise<TrackingView> {
   const [points, counters, events] = [await pointsOf(exec, row.id), await trackRowOf(exec, row.id), await walkEventsOf(exec, row.id)];
   const track = buildTrack(points);
+  // A full track is tens of milliseconds of building: what follows (thinning, the answer) gets its own turn.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const destination = destinationOf(row);
   const onTheWayAt = counters?.onTheWayAt ?? null;
 
@@ -69,7 +71,8 @@ export async function trackingView(exec: Executor, row: BookingRow, d: ViewDeps)
     completedAt: row.completedAt?.toISOString() ?? null,
     worker: workerOf(row),
     destination,
-    segments: track.segments.map((s) => s.map(trackPointView)),
+    // Drawn thinned (TRACK_VIEW_MAX_POINTS); the stats below are the full track's.
+    segments: thinSegments(track.segments, TRACK_VIEW_MAX_POINTS, track.distanceMeters).map((s) => s.map(trackPointView)),
     lastPoint: last ? trackPointView(last) : null,
     eta,
     events: events.map(walkEventView),
