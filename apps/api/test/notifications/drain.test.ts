@@ -70,7 +70,12 @@ async function people(n: number, prefix: string) {
 
 async function deliveriesTo(ids: string[]) {
   return database.db
-    .select({ channel: notificationDeliveries.channel, status: notificationDeliveries.status, attempts: notificationDeliveries.attempts, userId: notifications.userId })
+    .select({
+      channel: notificationDeliveries.channel,
+      status: notificationDeliveries.status,
+      attempts: notificationDeliveries.attempts,
+      userId: notifications.userId,
+    })
     .from(notificationDeliveries)
     .innerJoin(notifications, sql`${notifications.id} = ${notificationDeliveries.notificationId}`)
     .where(inArray(notifications.userId, ids));
@@ -136,7 +141,12 @@ describe('e-mail deliveries', () => {
     const app = await buildApp(config, { database, redis: null });
     try {
       const to = await people(12, 'pool');
-      await database.db.transaction((tx) => app.platform.notifier.notify(tx, to.map((p) => basic(p.id))));
+      await database.db.transaction((tx) =>
+        app.platform.notifier.notify(
+          tx,
+          to.map((p) => basic(p.id)),
+        ),
+      );
       const ids = to.map((p) => p.id);
       await until('every delivery sent', async () => (await deliveriesTo(ids)).every((d) => d.status === 'sent'));
       // Three connections, each carrying one message at a time: three in flight, not one, not four.
@@ -173,14 +183,22 @@ describe('e-mail deliveries', () => {
     try {
       // Enough e-mail to take every e-mail worker: both are now waiting on the silent server.
       const first = await people(4, 'hung-first');
-      await database.db.transaction((tx) => app.platform.notifier.notify(tx, first.map((p) => basic(p.id))));
+      await database.db.transaction((tx) =>
+        app.platform.notifier.notify(
+          tx,
+          first.map((p) => basic(p.id)),
+        ),
+      );
       await until('both SMTP connections open', () => sockets.size === 2);
       const later = await people(3, 'hung-later');
-      await database.db.transaction((tx) => app.platform.notifier.notify(tx, later.map((p) => basic(p.id))));
-      const all = [...first, ...later].map((p) => p.id);
-      await until('every in-app delivery sent', async () =>
-        (await deliveriesTo(all)).filter((d) => d.channel === 'in_app').every((d) => d.status === 'sent'),
+      await database.db.transaction((tx) =>
+        app.platform.notifier.notify(
+          tx,
+          later.map((p) => basic(p.id)),
+        ),
       );
+      const all = [...first, ...later].map((p) => p.id);
+      await until('every in-app delivery sent', async () => (await deliveriesTo(all)).filter((d) => d.channel === 'in_app').every((d) => d.status === 'sent'));
       const rows = await deliveriesTo(all);
       expect(rows.filter((d) => d.channel === 'in_app')).toHaveLength(7);
       // The e-mails are all still waiting: the in-app ones did not need them to finish.
