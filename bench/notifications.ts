@@ -14,7 +14,7 @@
  * The notifier also makes each person's in-app delivery; those are marked sent and their jobs removed
  * before the drain, so that only e-mail is measured (the ceiling sends nothing else either).
  * BENCH_NOTIFY_MESSAGES (10,000), BENCH_NOTIFY_CONCURRENCY (JOB_CONCURRENCY, 20), BENCH_NOTIFY_BATCH
- * (JOB_BATCH_SIZE, 10), BENCH_NOTIFY_SMTP_CONNECTIONS (SMTP_MAX_CONNECTIONS, 5); BENCH_PG_URL and
+ * (JOB_BATCH_SIZE, 20), BENCH_NOTIFY_SMTP_CONNECTIONS (SMTP_MAX_CONNECTIONS, 5); BENCH_PG_URL and
  * BENCH_CPU_PROF (a folder for the API children's CPU profiles) as for the other benchmarks.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -30,7 +30,7 @@ import { chunks } from './seed-support.js';
 const self = fileURLToPath(import.meta.url);
 const MESSAGES = Number(process.env.BENCH_NOTIFY_MESSAGES ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_NOTIFY_CONCURRENCY ?? 20);
-const BATCH = Number(process.env.BENCH_NOTIFY_BATCH ?? 10);
+const BATCH = Number(process.env.BENCH_NOTIFY_BATCH ?? 20);
 const SMTP_CONNECTIONS = Number(process.env.BENCH_NOTIFY_SMTP_CONNECTIONS ?? 5);
 const TIMEOUT_MS = 15 * 60_000;
 

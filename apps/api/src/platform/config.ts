@@ -82,7 +82,7 @@ const envSchema = z.object({
     .optional(),
   JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(20),
-  JOB_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  JOB_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(20),
 });
 
 export type Config = {

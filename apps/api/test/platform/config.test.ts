@@ -28,7 +28,7 @@ describe('loadConfig', () => {
   });
 
   it('bounds the job workers and the SMTP pool: the largest value is taken, one step further is refused', () => {
-    expect(loadConfig(base).jobs).toMatchObject({ concurrency: 20, batchSize: 10 });
+    expect(loadConfig(base).jobs).toMatchObject({ concurrency: 20, batchSize: 20 });
     expect(loadConfig(base).mail).toMatchObject({ maxConnections: 5, timeoutMs: 30_000 });
     const largest = { JOB_CONCURRENCY: '100', JOB_BATCH_SIZE: '100', SMTP_MAX_CONNECTIONS: '100', SMTP_TIMEOUT_MS: '600000' };
     expect(loadConfig({ ...base, ...largest }).jobs).toMatchObject({ concurrency: 100, batchSize: 100 });
