@@ -3,6 +3,9 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { rowsOf } from './platform/db.js';
 import { describeSeed, seedCity } from './seed/seed-city.js';
+import { existingDemoAccounts, firstStartLines } from './seed/first-start.js';
+import { announce } from './platform/announce.js';
+import { writeServerLock } from './platform/server-lock.js';
 import { seedDemoBookings } from './seed/demo-bookings.js';
 
 const started = Date.now();
@@ -17,6 +20,8 @@ try {
   throw err;
 }
 
+// Tells `npm run admin:create` that the embedded database is in use (removed on exit).
+if (config.database.kind === 'pglite') writeServerLock(config.dataDir, { pid: process.pid, url: config.publicUrl });
 const app = await buildApp(config);
 
 /**
@@ -52,6 +57,7 @@ process.on('uncaughtException', (err) => void shutdown('an uncaught exception', 
 process.on('unhandledRejection', (err) => void shutdown('an unhandled rejection', err));
 
 // A first start of the embedded app shows a small demo city instead of an empty map.
+const firstStart: string[] = [];
 if (config.seedDemo && !rowsOf(await app.platform.db.execute(sql`select 1 from users limit 1`)).length) {
   const result = await seedCity(app.platform.db, app.platform.storage, {
     city: 'London',
@@ -61,13 +67,13 @@ if (config.seedDemo && !rowsOf(await app.platform.db.execute(sql`select 1 from u
     demoAccounts: true,
     passwordHashing: config.passwordHashing,
   });
-  app.log.info(`Demo data seeded (SEED_DEMO=false turns this off):\n${describeSeed(result)}`);
+  firstStart.push('Demo data seeded (SEED_DEMO=false turns this off):', ...describeSeed(result).split('\n'));
   if (result.demo.accounts.length === 3 && result.businessIds[0]) {
     // Bookings between the demo sign-ins; a demo without them still works, so a failure only warns.
     try {
       const demo = await seedDemoBookings(app, result.businessIds[0]);
       const lines = demo.bookings.map((b) => `  ${b.number} ${b.status.padEnd(9)} ${b.startsAt}`);
-      app.log.info(`Demo bookings for ${demo.pet}, the demo owner's dog:\n${lines.join('\n') || '  (no free slot found)'}`);
+      firstStart.push(`Demo bookings for ${demo.pet}, the demo owner's dog:`, ...(lines.length ? lines : ['  (no free slot found)']));
     } catch (err) {
       app.log.warn({ err }, 'demo bookings were not created');
     }
@@ -75,7 +81,9 @@ if (config.seedDemo && !rowsOf(await app.platform.db.execute(sql`select 1 from u
 }
 
 await app.listen({ host: config.host, port: config.port });
-app.log.info(
-  { database: app.platform.database.kind, redis: Boolean(config.redisUrl), startupMs: Date.now() - started },
-  `WalkyDoggy is running at ${config.publicUrl}`,
-);
+const demoSignIns = config.seedDemo ? await existingDemoAccounts(app.platform.db) : [];
+announce(app.log, {
+  title: `WalkyDoggy is running at ${config.publicUrl}`,
+  lines: firstStartLines(firstStart, demoSignIns),
+  fields: { url: config.publicUrl, database: app.platform.database.kind, redis: Boolean(config.redisUrl), startupMs: Date.now() - started },
+});

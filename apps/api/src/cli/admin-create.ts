@@ -4,6 +4,7 @@ import { emailSchema } from '@walkydoggy/shared';
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { openDatabase } from '../platform/db.js';
 import { createQueue } from '../platform/queue.js';
+import { runningServer, serverRunningMessage } from '../platform/server-lock.js';
 import { createAdmin } from '../modules/admin/admin.accounts.js';
 
 /** npm run admin:create -- --email you@example.com [--first-name Ada --last-name Lovelace] */
@@ -15,6 +16,12 @@ if (!email.success) {
 }
 try {
   const config = loadConfig();
+  // PGlite keeps the database in the server's memory: a write from here would be lost (and its link "expired").
+  const server = config.database.kind === 'pglite' ? runningServer(config.dataDir) : null;
+  if (server) {
+    console.error(serverRunningMessage(server, 'npm run admin:create', config.dataDir));
+    process.exit(1);
+  }
   const database = await openDatabase(config);
   if (database.kind === 'pglite') await database.migrate();
   const queue = createQueue(database, pino({ level: 'warn' }));
