@@ -12,7 +12,8 @@ export type Mailer = { send(mail: OutgoingMail): Promise<void>; close(): void };
 
 /**
  * With SMTP_URL the mail goes out over SMTP. Without it, each message is written to the log and as
- * an .eml file in DATA_DIR/outbox, so someone running the embedded app can open their links.
+ * an .eml file in DATA_DIR/outbox (with its plain text in a .txt beside it), so someone running the
+ * embedded app can open their links.
  */
 export function createMailer(config: Config, log: FastifyBaseLogger, transport?: Transporter): Mailer {
   if (transport) return transporterMailer(transport, config.mail.from);
@@ -25,7 +26,11 @@ export function createMailer(config: Config, log: FastifyBaseLogger, transport?:
       const safeTo = mail.to.replace(/[^a-zA-Z0-9@._-]/g, '_');
       const file = path.join(config.mail.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeTo}.eml`);
       await fs.writeFile(file, info.message as Buffer);
-      log.info({ to: mail.to, subject: mail.subject, file, text: mail.text }, 'mail written to outbox');
+      // The .eml is quoted-printable, which breaks long links over lines (`token=3D…`); the .txt
+      // beside it keeps the plain text as written, so a link can be copied whole.
+      const textFile = file.replace(/\.eml$/, '.txt');
+      await fs.writeFile(textFile, `To: ${mail.to}\nSubject: ${mail.subject}\n\n${mail.text}\n`);
+      log.info({ to: mail.to, subject: mail.subject, file: textFile, text: mail.text }, 'mail written to outbox');
     },
     close() {
       outbox.close();

@@ -96,7 +96,7 @@ describe('mail attachments', () => {
       const mailer = createMailer(testConfig({ DATA_DIR: dataDir }), silent);
       await mailer.send({ to: 'local@example.com', subject: 'Booking confirmed', text: 'x', html: '<p>x</p>', attachments: [invite] });
       mailer.close();
-      const [file] = fs.readdirSync(path.join(dataDir, 'outbox'));
+      const [file] = fs.readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.endsWith('.eml'));
       const eml = fs.readFileSync(path.join(dataDir, 'outbox', file!), 'utf8');
       expect(attachmentOf(eml, invite.filename).content).toBe(ics);
     } finally {

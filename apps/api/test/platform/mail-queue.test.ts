@@ -84,12 +84,37 @@ describe('mail delivery', () => {
     const config = testConfig({ DATA_DIR: dataDir });
     const mailer = createMailer(config, pino({ level: 'silent' }));
     await mailer.send({ to: 'local@example.com', subject: 'Confirm', text: 'Open http://localhost:3000/verify-email?token=abc', html: '<p>x</p>' });
-    const files = fs.readdirSync(path.join(dataDir, 'outbox'));
-    expect(files).toHaveLength(1);
+    const files = fs.readdirSync(path.join(dataDir, 'outbox')).sort();
+    expect(files).toHaveLength(2);
     expect(files[0]).toMatch(/local@example\.com\.eml$/);
     const eml = fs.readFileSync(path.join(dataDir, 'outbox', files[0]!), 'utf8');
     expect(eml).toContain('Subject: Confirm');
     expect(eml).toContain('verify-email?token=abc');
     fs.rmSync(dataDir, { recursive: true });
+  });
+
+  it('keeps a plain .txt beside each .eml, where a long link is whole and can be copied', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wd-outbox-txt-'));
+    try {
+      const mailer = createMailer(testConfig({ DATA_DIR: dataDir }), pino({ level: 'silent' }));
+      const link = `http://localhost:3000/verify-email?token=${'a1B2-c3_D4'.repeat(12)}`;
+      await mailer.send({
+        to: 'local@example.com',
+        subject: 'Confirm your e-mail',
+        text: `Hello,\n\nOpen ${link} to confirm.\n`,
+        html: `<a href="${link}">x</a>`,
+      });
+      mailer.close();
+      const files = fs.readdirSync(path.join(dataDir, 'outbox')).sort();
+      expect(files.map((f) => path.extname(f))).toEqual(['.eml', '.txt']);
+      expect(files[1]).toBe(files[0]!.replace(/\.eml$/, '.txt'));
+      // The .eml alone (quoted-printable) does not hold the link as one string: that is why the .txt exists.
+      expect(fs.readFileSync(path.join(dataDir, 'outbox', files[0]!), 'utf8')).not.toContain(link);
+      const txt = fs.readFileSync(path.join(dataDir, 'outbox', files[1]!), 'utf8');
+      expect(txt.split('\n')).toContain(`Open ${link} to confirm.`);
+      expect(txt).toMatch(/^To: local@example\.com\nSubject: Confirm your e-mail\n\n/);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true });
+    }
   });
 });
