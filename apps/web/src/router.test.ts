@@ -8,6 +8,7 @@ import { useSessionStore } from './stores/session';
 
 beforeEach(() => {
   setActivePinia(createPinia());
+  document.cookie = 'wd_session=1; path=/'; // the API's session hint: these pages start by restoring a session
   vi.spyOn(window, 'scrollTo').mockImplementation(() => undefined); // jsdom has no scrolling
 });
 

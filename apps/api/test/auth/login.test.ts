@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditLog, refreshTokens } from '@walkydoggy/shared/db';
+import { SESSION_HINT_COOKIE } from '@walkydoggy/shared';
 import { createTestApp, refreshCookieOf, STRONG_PASSWORD, type TestApp } from '../support/app.js';
 import { loadConfig } from '../../src/platform/config.js';
 
@@ -27,6 +28,10 @@ describe('POST /v1/auth/login', () => {
     expect(claims).toMatchObject({ sub: account.id, role: 'pet_owner', typ: 'access' });
     const cookie = res.cookies.find((c) => c.name === 'wd_refresh')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/v1/auth', maxAge: 604800, secure: true });
+    // The session hint the web app reads on every page: readable, not secret, same lifetime.
+    const hint = res.cookies.find((c) => c.name === SESSION_HINT_COOKIE)!;
+    expect(hint).toMatchObject({ value: '1', sameSite: 'Strict', path: '/', maxAge: 604800, secure: true });
+    expect(hint.httpOnly).toBeFalsy();
     expect(body.data).not.toHaveProperty('refreshToken');
     expect((await me(body.data.accessToken)).json().data.id).toBe(account.id);
     const [entry] = await t.db.select().from(auditLog).where(eq(auditLog.action, 'auth.login'));
@@ -105,6 +110,7 @@ describe('refresh-token rotation', () => {
     const next = refreshCookieOf(res)!;
     expect(next).toBeTruthy();
     expect(next).not.toBe(user.refreshCookie);
+    expect(res.cookies.find((c) => c.name === SESSION_HINT_COOKIE)).toMatchObject({ value: '1', path: '/', maxAge: 604800 });
     expect((await me(res.json().data.accessToken)).statusCode).toBe(200);
     expect((await refresh(next)).statusCode).toBe(200);
   });
@@ -129,6 +135,8 @@ describe('refresh-token rotation', () => {
     const unknown = await refresh('made-up-token-value-made-up-token-value');
     expect(unknown.statusCode).toBe(401);
     expect(unknown.cookies.find((c) => c.name === 'wd_refresh')?.value).toBe('');
+    // The hint goes with it, so the next page load does not try again.
+    expect(unknown.cookies.find((c) => c.name === SESSION_HINT_COOKIE)).toMatchObject({ value: '', path: '/' });
     const user = await t.newUser();
     t.clock.advance(7 * 24 * 60 * 60 * 1000 + 1000);
     expect((await refresh(user.refreshCookie)).statusCode).toBe(401);
@@ -139,6 +147,7 @@ describe('refresh-token rotation', () => {
     const res = await t.app.inject({ method: 'POST', url: '/v1/auth/logout', cookies: { wd_refresh: user.refreshCookie } });
     expect(res.statusCode).toBe(200);
     expect(res.cookies.find((c) => c.name === 'wd_refresh')?.value).toBe('');
+    expect(res.cookies.find((c) => c.name === SESSION_HINT_COOKIE)).toMatchObject({ value: '', path: '/' });
     expect((await refresh(user.refreshCookie)).statusCode).toBe(401);
     const rows = await t.db.select().from(refreshTokens).where(eq(refreshTokens.userId, user.id));
     expect(rows.every((r) => r.revokedAt)).toBe(true);
@@ -146,7 +155,8 @@ describe('refresh-token rotation', () => {
 
   it('ends sessions of an account that was deleted meanwhile', async () => {
     const user = await t.newUser();
-    await t.app.inject({ method: 'DELETE', url: '/v1/users/me', headers: t.bearer(user.accessToken), payload: { password: user.password } });
+    const deleted = await t.app.inject({ method: 'DELETE', url: '/v1/users/me', headers: t.bearer(user.accessToken), payload: { password: user.password } });
+    expect(deleted.cookies.find((c) => c.name === SESSION_HINT_COOKIE)).toMatchObject({ value: '', path: '/' });
     expect((await refresh(user.refreshCookie)).statusCode).toBe(401);
     expect((await me(user.accessToken)).statusCode).toBe(401);
   });

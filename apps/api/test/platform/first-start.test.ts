@@ -105,7 +105,7 @@ describe('the embedded server lock', () => {
     const child = sleeper();
     try {
       fs.writeFileSync(lockFile(dir), JSON.stringify({ pid: child.pid, url: 'http://localhost:3000', startedAt: new Date().toISOString() }));
-      const env = { ...process.env, DATA_DIR: dir, APP_ENV: 'development', LOG_LEVEL: 'silent' };
+      const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, APP_ENV: 'development', LOG_LEVEL: 'silent' };
       delete env.DATABASE_URL;
       const run = spawnSync(path.join(repoRoot, 'node_modules/.bin/tsx'), ['apps/api/src/cli/admin-create.ts', '--email', 'boss@example.com'], {
         cwd: repoRoot,

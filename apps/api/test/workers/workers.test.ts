@@ -196,6 +196,7 @@ describe('removing a worker', () => {
     const me = await t.app.inject({ method: 'GET', url: '/v1/users/me', headers: t.bearer(a.worker.accessToken) });
     expect(me.statusCode).toBe(401);
     const refreshCookie = a.worker.response.cookies.find((c) => c.name === 'wd_refresh')!.value;
+    expect(a.worker.response.cookies.find((c) => c.name === 'wd_session')).toMatchObject({ value: '1', path: '/' });
     const refresh = await t.app.inject({ method: 'POST', url: '/v1/auth/refresh-token', cookies: { wd_refresh: refreshCookie } });
     expect(refresh.statusCode).toBe(401);
     const [row] = await t.db.select().from(workers).where(eq(workers.id, a.worker.workerId));

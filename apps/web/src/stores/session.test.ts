@@ -2,13 +2,19 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { ApiError, api, onSessionExpired } from '../api/client';
 import { aUser, fail, mockFetch, ok } from '../test/fetchMock';
-import { useSessionStore } from './session';
+import { hasSessionHint, useSessionStore } from './session';
 
 const session = (token: string, user = aUser()) => ({ accessToken: token, expiresIn: 900, user });
+
+/** The readable cookie the API sets beside the httpOnly refresh cookie while a session exists. */
+const setHint = (present: boolean) => {
+  document.cookie = present ? 'wd_session=1; path=/' : 'wd_session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT';
+};
 
 beforeEach(() => {
   setActivePinia(createPinia());
   onSessionExpired(() => {});
+  setHint(true);
 });
 
 describe('session store', () => {
@@ -38,6 +44,26 @@ describe('session store', () => {
     expect(store.status).toBe('signed-out');
     expect(store.user).toBeNull();
     expect(net.calls).toHaveLength(1);
+  });
+
+  it('sends no refresh request at start when the API left no session hint: a signed-out page load asks for nothing', async () => {
+    setHint(false);
+    const net = mockFetch({ 'POST /v1/auth/refresh-token': fail(401, 'UNAUTHORIZED', 'Sign in to continue.') });
+    const store = useSessionStore();
+
+    await store.restore();
+
+    expect(store.status).toBe('signed-out');
+    expect(store.isSignedIn).toBe(false);
+    expect(net.calls).toHaveLength(0);
+  });
+
+  it('reads the hint only when it is exactly there', () => {
+    expect(hasSessionHint('wd_session=1')).toBe(true);
+    expect(hasSessionHint('theme=dark; wd_session=1; lang=en')).toBe(true);
+    expect(hasSessionHint('')).toBe(false);
+    expect(hasSessionHint('wd_session=')).toBe(false);
+    expect(hasSessionHint('old_wd_session=1')).toBe(false);
   });
 
   it('signs in in two steps when the account uses two-factor sign-in', async () => {

@@ -1,13 +1,18 @@
 /** The signed-in person: who they are, their in-memory access token, and the actions that change that. */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { RegisterBody, Role, Session, User } from '@walkydoggy/shared';
+import { SESSION_HINT_COOKIE, type RegisterBody, type Role, type Session, type User } from '@walkydoggy/shared';
 import { authApi, type TwoFactorProof } from '../api/auth';
 import { ApiError, connectAuth, refreshOnce } from '../api/client';
 import { usersApi, type ProfilePatch } from '../api/users';
 
 export type SessionStatus = 'unknown' | 'restoring' | 'signed-in' | 'signed-out';
 export type LoginOutcome = { twoFactorRequired: true; challengeToken: string } | { twoFactorRequired: false; user: User };
+
+/** Whether the API left its session hint cookie (set with the refresh cookie, cleared with it). */
+export function hasSessionHint(cookies: string = document.cookie): boolean {
+  return cookies.split(';').some((c) => c.trim() === `${SESSION_HINT_COOKIE}=1`);
+}
 
 export const useSessionStore = defineStore('session', () => {
   const user = ref<User | null>(null);
@@ -44,9 +49,17 @@ export const useSessionStore = defineStore('session', () => {
 
   connectAuth({ getAccessToken: () => accessToken.value, refresh, onExpired: clear });
 
-  /** Called once when the app starts: a page reload keeps the person signed in via the cookie. */
+  /**
+   * Called once when the app starts: a page reload keeps the person signed in via the cookie. The
+   * refresh cookie is httpOnly; the API sets a readable hint beside it, and without the hint there is
+   * no session to restore, so no request is sent (it could only fail).
+   */
   function restore(): Promise<void> {
     if (status.value === 'signed-in' || status.value === 'signed-out') return Promise.resolve();
+    if (!hasSessionHint()) {
+      status.value = 'signed-out';
+      return Promise.resolve();
+    }
     restoring ??= (async () => {
       status.value = 'restoring';
       await refreshOnce();

@@ -21,7 +21,7 @@ import {
 import type { Platform } from '../../platform/platform.js';
 import type { RequestMeta } from '../../platform/audit.js';
 import { createAuthService } from './auth.service.js';
-import { createSessions, REFRESH_COOKIE, REFRESH_TOKEN_MS, type IssuedSession } from './auth.sessions.js';
+import { clearSessionCookies, createSessions, REFRESH_COOKIE, setSessionCookies, type IssuedSession } from './auth.sessions.js';
 import { createTwoFactor } from './auth.two-factor.js';
 
 export const requestMeta = (request: FastifyRequest): RequestMeta => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
@@ -40,20 +40,12 @@ export function authModule(p: Platform): FastifyPluginAsyncZod {
     const strict = { rateLimit: { max: p.config.rateLimit.authMax, timeWindow: '1 minute' } };
     const signedIn = { preHandler: p.guard.authenticate, config: { ...strict, allowPendingTwoFactor: true } };
 
-    const cookiePath = '/v1/auth';
     function sendSession(reply: FastifyReply, session: IssuedSession) {
       const { refreshToken, ...rest } = session;
-      reply.setCookie(REFRESH_COOKIE, refreshToken, {
-        httpOnly: true,
-        secure: p.config.cookieSecure,
-        sameSite: 'strict',
-        path: cookiePath,
-        maxAge: REFRESH_TOKEN_MS / 1000,
-      });
+      setSessionCookies(reply, refreshToken, p.config.cookieSecure);
       return rest;
     }
-    const clearCookie = (reply: FastifyReply) =>
-      reply.clearCookie(REFRESH_COOKIE, { path: cookiePath, httpOnly: true, secure: p.config.cookieSecure, sameSite: 'strict' });
+    const clearCookie = (reply: FastifyReply) => clearSessionCookies(reply, p.config.cookieSecure);
 
     app.post(
       '/auth/register',

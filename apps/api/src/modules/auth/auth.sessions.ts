@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { users } from '@walkydoggy/shared/db';
-import type { Session } from '@walkydoggy/shared';
+import type { FastifyReply } from 'fastify';
+import { SESSION_HINT_COOKIE, type Session } from '@walkydoggy/shared';
 import type { Platform } from '../../platform/platform.js';
 import type { Executor } from '../../platform/db.js';
 import { audit, type RequestMeta } from '../../platform/audit.js';
@@ -12,6 +13,26 @@ import * as q from './auth.queries.js';
 
 export const REFRESH_TOKEN_MS = 7 * 24 * 60 * 60 * 1000;
 export const REFRESH_COOKIE = 'wd_refresh';
+/** Only the auth routes receive the refresh cookie. */
+export const REFRESH_COOKIE_PATH = '/v1/auth';
+
+type CookieReply = Pick<FastifyReply, 'setCookie' | 'clearCookie'>;
+
+/**
+ * The httpOnly refresh cookie, and beside it the session hint (`SESSION_HINT_COOKIE`): readable by
+ * the web app on every page (path `/`), holding nothing secret, with the same lifetime. Every place
+ * that hands out or ends a browser session goes through these two, so the hint never lies for long.
+ */
+export function setSessionCookies(reply: CookieReply, refreshToken: string, secure: boolean): void {
+  const maxAge = REFRESH_TOKEN_MS / 1000;
+  reply.setCookie(REFRESH_COOKIE, refreshToken, { httpOnly: true, secure, sameSite: 'strict', path: REFRESH_COOKIE_PATH, maxAge });
+  reply.setCookie(SESSION_HINT_COOKIE, '1', { httpOnly: false, secure, sameSite: 'strict', path: '/', maxAge });
+}
+
+export function clearSessionCookies(reply: CookieReply, secure: boolean): void {
+  reply.clearCookie(REFRESH_COOKIE, { httpOnly: true, secure, sameSite: 'strict', path: REFRESH_COOKIE_PATH });
+  reply.clearCookie(SESSION_HINT_COOKIE, { httpOnly: false, secure, sameSite: 'strict', path: '/' });
+}
 
 /** A session for the client plus the refresh token to put in its cookie. */
 export type IssuedSession = Session & { refreshToken: string };

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { deleteMeBodySchema, messageEnvelope, okEnvelope, updateMeBodySchema, userSchema } from '@walkydoggy/shared';
 import type { Platform } from '../../platform/platform.js';
 import { requestMeta } from '../auth/auth.routes.js';
-import { REFRESH_COOKIE } from '../auth/auth.sessions.js';
+import { clearSessionCookies } from '../auth/auth.sessions.js';
 import { createUsersService } from './users.service.js';
 
 export function usersModule(p: Platform): FastifyPluginAsyncZod {
@@ -32,7 +32,7 @@ export function usersModule(p: Platform): FastifyPluginAsyncZod {
       { ...signedIn, schema: { tags, operationId: 'deleteMe', security, body: deleteMeBodySchema, response: { 200: messageEnvelope } } },
       async (request, reply) => {
         await service.remove(request.actor.id, request.body.password, requestMeta(request));
-        reply.clearCookie(REFRESH_COOKIE, { path: '/v1/auth' });
+        clearSessionCookies(reply, p.config.cookieSecure);
         return { success: true as const, message: 'Your account was deleted. Your personal data is being erased.' };
       },
     );

@@ -18,7 +18,7 @@ import {
 } from '@walkydoggy/shared';
 import type { Platform } from '../../platform/platform.js';
 import { requestMeta } from '../auth/auth.routes.js';
-import { createSessions, REFRESH_COOKIE, REFRESH_TOKEN_MS } from '../auth/auth.sessions.js';
+import { createSessions, setSessionCookies } from '../auth/auth.sessions.js';
 import { optionalAuth, viewerOf } from '../businesses/business-access.js';
 import { createWorkerInvitations } from './workers.invitations.js';
 import { createWorkersService } from './workers.service.js';
@@ -147,14 +147,8 @@ export function workersModule(p: Platform): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { refreshToken, ...session } = await invitations.accept(request.body, viewerOf(request), requestMeta(request));
-        // The same cookie as sign-in sets (auth.routes.ts), so the web app refreshes this session as usual.
-        reply.setCookie(REFRESH_COOKIE, refreshToken, {
-          httpOnly: true,
-          secure: p.config.cookieSecure,
-          sameSite: 'strict',
-          path: '/v1/auth',
-          maxAge: REFRESH_TOKEN_MS / 1000,
-        });
+        // The same cookies as sign-in sets (auth.routes.ts), so the web app refreshes this session as usual.
+        setSessionCookies(reply, refreshToken, p.config.cookieSecure);
         return { ...ok(session), message: 'Welcome to the team.' };
       },
     );
