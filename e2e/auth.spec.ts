@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { assert, type E2ETest } from './support/harness.js';
+import { assert, watchConsole, type E2ETest } from './support/harness.js';
 import { waitForMailLink } from './support/outbox.js';
 
 const firstName = 'Ada';
@@ -18,6 +18,8 @@ export const tests: E2ETest[] = [
     name: 'a pet owner signs up, confirms the e-mail, signs in, and resets a forgotten password',
     async run({ newPage, screenshot, dataDir }) {
       const page = await newPage();
+      // No request known to fail: the signed-out pages below must not try to refresh a session they do not have.
+      const consoleErrors = watchConsole(page);
 
       // Sign up through the form.
       await page.goto('/');
@@ -38,6 +40,7 @@ export const tests: E2ETest[] = [
       await page.goto(verifyLink);
       await page.getByText('E-mail confirmed', { exact: true }).waitFor();
       await screenshot(page, '03-email-confirmed');
+      consoleErrors.assertNone('on the signed-out pages (landing, sign-up, e-mail confirmed)');
 
       // Sign in and land on the dashboard.
       await page.getByRole('link', { name: 'Sign in', exact: true }).last().click();
@@ -49,9 +52,12 @@ export const tests: E2ETest[] = [
       assert(!(await page.getByText('Verify your e-mail to book or publish').isVisible()), 'the unverified banner is still shown');
       await screenshot(page, '04-dashboard');
 
-      // The API agrees: the refresh cookie is httpOnly, and the account it belongs to is verified.
+      // The API agrees: the refresh cookie is httpOnly (beside it only the session hint, which holds
+      // nothing secret), and the account it belongs to is verified.
       const cookies = await page.context().cookies();
-      assert(cookies.length > 0 && cookies.every((c) => c.httpOnly), `expected only httpOnly cookies, got ${JSON.stringify(cookies)}`);
+      const secretCookies = cookies.filter((c) => c.name !== 'wd_session');
+      assert(secretCookies.length > 0 && secretCookies.every((c) => c.httpOnly), `expected only httpOnly cookies, got ${JSON.stringify(cookies)}`);
+      assert(cookies.find((c) => c.name === 'wd_session')?.value === '1', `no session hint cookie: ${JSON.stringify(cookies)}`);
       const refreshed = await page.request.post('/v1/auth/refresh-token', { data: {} });
       assert(refreshed.ok(), `refresh-token answered ${refreshed.status()}`);
       const { data: session } = (await refreshed.json()) as { data: { accessToken: string } };
@@ -84,6 +90,9 @@ export const tests: E2ETest[] = [
       await page.getByRole('button', { name: 'Save new password' }).click();
       await page.getByText('Your password is changed').waitFor();
       await screenshot(page, '06-password-reset');
+      // Signed out again (the hint went with the refresh cookie): the page loads since sign-out sent nothing that failed.
+      assert(!(await page.context().cookies()).some((c) => c.name === 'wd_session'), 'the session hint outlived sign-out');
+      consoleErrors.assertNone('on the signed-out pages after sign-out (dashboard redirect, sign-in, forgot and reset password)');
 
       // The old password no longer works; the new one does.
       await page.getByRole('link', { name: 'Sign in', exact: true }).last().click();
@@ -104,9 +113,18 @@ export const tests: E2ETest[] = [
     name: 'a wrong password shows an error, and signed-out visitors are sent to sign-in',
     async run({ newPage, screenshot }) {
       const page = await newPage({ width: 375, height: 740 });
+      const consoleErrors = watchConsole(page);
 
       await page.goto('/profile');
       await page.waitForURL((url) => url.pathname === '/signin' && url.searchParams.get('redirect') === '/profile');
+      await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+      for (const path of ['/', '/search', '/signup']) {
+        await page.goto(path);
+        await page.waitForLoadState('networkidle');
+      }
+      consoleErrors.assertNone('on signed-out pages (/profile → sign-in, landing, search, sign-up)');
+      await page.goto('/profile');
+      await page.waitForURL((url) => url.pathname === '/signin');
       await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
 
       await signIn(page, 'nobody@example.com', 'not the right password');

@@ -36,3 +36,21 @@ export function contextFor(browser: Browser, baseUrl: string, dataDir: string): 
 export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
 }
+
+/**
+ * Records the console errors and uncaught exceptions of `page` (a failed request shows as a console
+ * error too). `assertNone(where)` fails the test if any arrived since the last check, naming them.
+ */
+export function watchConsole(page: Page): { assertNone: (where: string) => void } {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url || page.url()})`);
+  });
+  page.on('pageerror', (err) => errors.push(`uncaught: ${err.message} (${page.url()})`));
+  return {
+    assertNone(where) {
+      const seen = errors.splice(0);
+      assert(seen.length === 0, `console errors ${where}:\n  ${seen.join('\n  ')}`);
+    },
+  };
+}
