@@ -58,6 +58,28 @@ describe('session store', () => {
     expect(net.calls).toHaveLength(0);
   });
 
+  it('does not ask for a refresh while signing out, nor once the hint is gone (the sockets of an ended session ask for one)', async () => {
+    let releaseLogout: (() => void) | undefined;
+    const net = mockFetch({
+      'POST /v1/auth/login': ok({ twoFactorRequired: false, ...session('tok') }),
+      'POST /v1/auth/logout': () => new Promise((resolve) => (releaseLogout = () => resolve(ok()))),
+      'POST /v1/auth/refresh-token': fail(401, 'UNAUTHORIZED', 'Sign in to continue.'),
+    });
+    const store = useSessionStore();
+    await store.login('rita@example.com', 'correct horse battery');
+
+    const signingOut = store.logout();
+    expect(await store.refresh()).toBe(false);
+    await vi.waitFor(() => expect(releaseLogout).toBeDefined());
+    releaseLogout!();
+    await signingOut;
+    setHint(false);
+    expect(await store.refresh()).toBe(false);
+
+    expect(net.callsTo('POST /v1/auth/refresh-token')).toHaveLength(0);
+    expect(store.status).toBe('signed-out');
+  });
+
   it('reads the hint only when it is exactly there', () => {
     expect(hasSessionHint('wd_session=1')).toBe(true);
     expect(hasSessionHint('theme=dark; wd_session=1; lang=en')).toBe(true);

@@ -35,8 +35,18 @@ export const useSessionStore = defineStore('session', () => {
     status.value = 'signed-out';
   }
 
-  /** Trades the httpOnly refresh cookie for a fresh access token. Never throws. */
+  let signingOut = false;
+
+  /**
+   * Trades the httpOnly refresh cookie for a fresh access token. Never throws. Sends nothing when it
+   * could only fail: while signing out (the server ends this session's sockets, which then ask for a
+   * refresh) or when the session hint is gone (signed out here or in another tab).
+   */
   async function refresh(): Promise<boolean> {
+    if (signingOut || !hasSessionHint()) {
+      clear();
+      return false;
+    }
     try {
       const { data } = await authApi.refresh();
       setSession(data);
@@ -83,6 +93,7 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function logout(): Promise<void> {
+    signingOut = true;
     try {
       if (accessToken.value) await authApi.logout();
     } catch (err) {
@@ -90,6 +101,7 @@ export const useSessionStore = defineStore('session', () => {
       if (!(err instanceof ApiError)) throw err;
     } finally {
       clear();
+      signingOut = false;
     }
   }
 
