@@ -34,7 +34,7 @@ try {
   await database.close();
   if (result.created) {
     console.log(`Created the admin account ${email.data}. It has no password yet; choose one within 24 hours at:\n\n  ${result.setPasswordLink}\n`);
-    console.log('The same link was queued as an e-mail (sent by the running server).');
+    console.log('The same link was queued as an e-mail (the server sends it while it runs).');
   } else console.log(`${email.data} is an admin now. Their other sessions were signed out so the new role applies at once.`);
 } catch (err) {
   console.error(err instanceof ConfigError ? err.message : `admin:create failed: ${(err as Error).message}`);
