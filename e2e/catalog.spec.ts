@@ -121,7 +121,7 @@ export const tests: E2ETest[] = [
       await admin.getByRole('button', { name: 'Save new password' }).click();
       await admin.getByText('Your password is changed').waitFor();
       await signInThroughForm(admin, DEMO.admin, 'the admin passphrase');
-      await admin.getByRole('link', { name: 'Verify businesses' }).first().click();
+      await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Businesses' }).click();
       await admin.getByRole('heading', { name: businessName }).waitFor();
       await screenshot(admin, '15-admin-verify');
       await admin.getByRole('button', { name: `Verify ${businessName}` }).click();
