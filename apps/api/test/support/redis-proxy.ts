@@ -2,17 +2,25 @@ import net from 'node:net';
 
 /**
  * A TCP proxy in front of a Redis server, for outage tests that must not kill the server other test
- * files share: `cut()` drops every connection and refuses new ones (as a dead Redis does), `restore()`
- * accepts them again on the same port. Clients connect to `url` (same database number as `target`).
+ * files share: `cut()` drops every connection and resets new ones (as a dead Redis does), `restore()`
+ * lets them through again. The proxy keeps its port while cut: closed, the port could be taken by
+ * another process's connection before `restore()` listens again (EADDRINUSE seen in CI).
+ * Clients connect to `url` (same database number as `target`).
  */
 export async function redisProxy(target: string) {
   const upstream = new URL(target);
   const connections = new Set<net.Socket>();
   let server: net.Server | null = null;
   let port = 0;
+  let cut = false;
 
   async function listen() {
     const s = net.createServer((client) => {
+      if (cut) {
+        client.on('error', () => {});
+        client.resetAndDestroy();
+        return;
+      }
       const remote = net.connect(Number(upstream.port || 6379), upstream.hostname);
       connections.add(client).add(remote);
       const drop = () => {
@@ -32,22 +40,32 @@ export async function redisProxy(target: string) {
     server = s;
   }
 
-  async function stop() {
-    const s = server;
-    server = null;
+  function dropAll() {
     for (const socket of connections) socket.destroy();
     connections.clear();
+  }
+
+  async function close() {
+    const s = server;
+    server = null;
+    cut = true;
+    dropAll();
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
   await listen();
   return {
     url: `redis://127.0.0.1:${port}${upstream.pathname}`,
-    /** Redis is gone: open connections drop, new ones are refused. */
-    cut: stop,
+    /** Redis is gone: open connections drop, new ones are reset. */
+    async cut() {
+      cut = true;
+      dropAll();
+    },
     /** Redis is back on the same address. */
-    restore: listen,
-    close: stop,
+    async restore() {
+      cut = false;
+    },
+    close,
   };
 }
 export type RedisProxy = Awaited<ReturnType<typeof redisProxy>>;
