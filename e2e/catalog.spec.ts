@@ -128,11 +128,11 @@ export const tests: E2ETest[] = [
         .evaluateAll((links) => links.map((link) => Math.round(link.getBoundingClientRect().top)));
       assert(navTops.length >= 5 && new Set(navTops).size === 1, `the admin nav wraps at 1280 px: link tops ${navTops.join(', ')}`);
       await admin.setViewportSize(PHONE);
-      await admin.getByRole('button', { name: 'Menu' }).click();
+      await admin.getByRole('button', { name: 'Menu', exact: true }).click();
       await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).waitFor();
       await assertNoSidewaysScroll(admin, 'the admin pages on a phone');
       await screenshot(admin, '14-admin-menu-phone');
-      await admin.getByRole('button', { name: 'Menu' }).click();
+      await admin.getByRole('button', { name: 'Menu', exact: true }).click();
       await admin.setViewportSize({ width: 1280, height: 860 });
       await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Businesses' }).click();
       await admin.getByRole('heading', { name: businessName }).waitFor();
