@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { apiAs, apiSignIn, eventually, registerVerified, signInThroughForm, type ApiClient } from './support/api.js';
-import { assert, type E2ETest } from './support/harness.js';
+import { PHONE, assert, assertNoSidewaysScroll, type E2ETest } from './support/harness.js';
 import { waitForMailMatch } from './support/outbox.js';
 import { DEMO } from './support/server.js';
 
@@ -165,8 +165,24 @@ export const tests: E2ETest[] = [
       const card = businessPage.locator('.booking-card', { hasText: requested.number });
       await card.getByText('Waiting for confirmation').waitFor();
       await screenshot(businessPage, '33-business-bookings');
+      // The week view keeps each booking, with its long status, inside its day's column, at 1280 px and on a phone.
+      await businessPage.getByRole('button', { name: 'Week', exact: true }).click();
+      await businessPage.getByLabel('Go to date').fill(berlinDate(movedTo));
+      const weekItem = businessPage.locator('.calendar__item', { hasText: service.name }).first();
+      await weekItem.waitFor();
+      const inside = await weekItem.evaluate((item) => {
+        const day = item.closest('.calendar__day')!.getBoundingClientRect();
+        return Array.from(item.querySelectorAll('*')).every((el) => el.getBoundingClientRect().right <= day.right + 0.5);
+      });
+      assert(inside, 'a booking in the week view spills out of its day');
+      await screenshot(businessPage, '33b-business-week');
+      await businessPage.setViewportSize(PHONE);
+      await assertNoSidewaysScroll(businessPage, 'the week view on a phone');
+      await businessPage.setViewportSize({ width: 1280, height: 860 });
+      await businessPage.getByRole('button', { name: 'List', exact: true }).click();
       await card.getByRole('button', { name: `Confirm booking ${requested.number}` }).click();
       await card.getByText('Confirmed', { exact: true }).waitFor();
+
       const captured = await eventually(
         'capturing the confirmed booking',
         async () => (await owner.get<Booking>(`/v1/bookings/${bookingId}`)).data,
@@ -335,6 +351,11 @@ export const tests: E2ETest[] = [
       await owned.getByRole('link', { name: 'Back to earnings' }).click();
       await owned.getByText('Payouts are set up').waitFor();
       await screenshot(owned, '38-earnings');
+      // On a phone each payment is a stacked card, not a table wider than the screen.
+      await owned.setViewportSize(PHONE);
+      await owned.locator('.table--stack').getByRole('link', { name: job.number }).first().waitFor();
+      await assertNoSidewaysScroll(owned, 'the earnings page on a phone');
+      await screenshot(owned, '38b-earnings-phone');
     },
   },
   {
@@ -354,6 +375,13 @@ export const tests: E2ETest[] = [
       await page.getByLabel('Repeat every week').check();
       await page.getByLabel('Number of times', { exact: true }).fill('3');
       await page.getByText(/^Every week on \w{3}, 3 times: 3 visits/).waitFor();
+      // On a phone the start times sit several to a row, and nothing is wider than the screen.
+      await page.setViewportSize(PHONE);
+      const slotTops = await page.locator('.slot').evaluateAll((slots) => slots.slice(0, 3).map((slot) => Math.round(slot.getBoundingClientRect().top)));
+      assert(slotTops.length < 2 || slotTops[0] === slotTops[1], `the start times are one per row on a phone: tops ${slotTops.join(', ')}`);
+      await assertNoSidewaysScroll(page, 'the booking form on a phone');
+      await screenshot(page, '39b-booking-form-phone');
+      await page.setViewportSize({ width: 1280, height: 860 });
       await screenshot(page, '39-booking-weekly');
       await page.getByRole('button', { name: 'Request 3 bookings' }).click();
       await page.waitForURL('**/bookings/series/*?created=1');

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { apiAs, makePng, registerVerified, signInThroughForm } from './support/api.js';
-import { assert, type E2ETest } from './support/harness.js';
+import { PHONE, assert, assertNoSidewaysScroll, type E2ETest } from './support/harness.js';
 import { waitForMailLink } from './support/outbox.js';
 import { DEMO } from './support/server.js';
 
@@ -121,7 +121,20 @@ export const tests: E2ETest[] = [
       await admin.getByRole('button', { name: 'Save new password' }).click();
       await admin.getByText('Your password is changed').waitFor();
       await signInThroughForm(admin, DEMO.admin, 'the admin passphrase');
-      await admin.getByRole('link', { name: 'Verify businesses' }).first().click();
+      // The admin's nav fits on one line at 1280 px, and folds into the menu on a phone.
+      const navTops = await admin
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link')
+        .evaluateAll((links) => links.map((link) => Math.round(link.getBoundingClientRect().top)));
+      assert(navTops.length >= 5 && new Set(navTops).size === 1, `the admin nav wraps at 1280 px: link tops ${navTops.join(', ')}`);
+      await admin.setViewportSize(PHONE);
+      await admin.getByRole('button', { name: 'Menu', exact: true }).click();
+      await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).waitFor();
+      await assertNoSidewaysScroll(admin, 'the admin pages on a phone');
+      await screenshot(admin, '14-admin-menu-phone');
+      await admin.getByRole('button', { name: 'Menu', exact: true }).click();
+      await admin.setViewportSize({ width: 1280, height: 860 });
+      await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Businesses' }).click();
       await admin.getByRole('heading', { name: businessName }).waitFor();
       await screenshot(admin, '15-admin-verify');
       await admin.getByRole('button', { name: `Verify ${businessName}` }).click();
@@ -167,6 +180,8 @@ export const tests: E2ETest[] = [
       await page.getByRole('heading', { name: 'Find pet care near you' }).waitFor();
       const results = page.locator('.result');
       await results.first().waitFor();
+      // The price filter is labelled in the currency of the prices found (the Berlin demo prices in euros).
+      await page.getByLabel('Max price (€)', { exact: true }).waitFor();
       const shown = await results.count();
       const api = await page.request.get('/v1/businesses/search?lat=52.52&lng=13.405&radius=10&sort=distance&limit=20');
       const { data: found } = (await api.json()) as { data: { id: string; name: string }[] };
@@ -197,6 +212,7 @@ export const tests: E2ETest[] = [
       await phone.locator('.result').first().waitFor();
       await mapCanvas(phone, 'Map of businesses');
       await screenshot(phone, '24-search-phone');
+      await assertNoSidewaysScroll(phone, 'the search page on a phone');
       await phone.goto(`/businesses/${first.id}`);
       await phone.getByRole('heading', { name: first.name, level: 1 }).waitFor();
       await screenshot(phone, '25-business-page-phone');

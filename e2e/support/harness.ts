@@ -54,3 +54,12 @@ export function watchConsole(page: Page): { assertNone: (where: string) => void 
     },
   };
 }
+
+/** The 390 × 844 phone the layout checks use (an iPhone 12–15). */
+export const PHONE = { width: 390, height: 844 } as const;
+
+/** Fails when the page is wider than its window, i.e. a reader would have to scroll sideways. */
+export async function assertNoSidewaysScroll(page: Page, what: string): Promise<void> {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  assert(scrollWidth <= innerWidth, `${what} is ${scrollWidth} px wide in a ${innerWidth} px window`);
+}

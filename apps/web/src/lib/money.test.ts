@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bpsToPercent, formatPrice, formatPriceWithType, parsePrice, percentToBps, priceInputValue } from './money';
+import { bpsToPercent, currencySymbol, formatPrice, formatPriceWithType, mainCurrency, parsePrice, percentToBps, priceInputValue } from './money';
 
 describe('price formatting', () => {
   it('formats minor units in the currency with Intl', () => {
@@ -44,5 +44,23 @@ describe('price formatting', () => {
     expect(percentToBps('12.345')).toBeNull();
     expect(percentToBps('-1')).toBeNull();
     expect(percentToBps('')).toBeNull();
+  });
+});
+
+describe('currency of the data', () => {
+  it('names a currency by its sign', () => {
+    expect(currencySymbol('GBP')).toBe('£');
+    expect(currencySymbol('EUR')).toBe('€');
+    expect(currencySymbol('not a currency')).toBe('not a currency');
+  });
+
+  it('picks the currency most prices are in, ignoring prices without one', () => {
+    expect(mainCurrency(['GBP', null, 'GBP', 'EUR', undefined])).toBe('GBP');
+    expect(mainCurrency([null, undefined])).toBeNull();
+    expect(mainCurrency([])).toBeNull();
+  });
+
+  it('reads a typed price in two decimals while no currency is known', () => {
+    expect(parsePrice('12.5', null)).toBe(1250);
   });
 });

@@ -1,7 +1,8 @@
 /** Prices are integer minor units plus an ISO 4217 currency; Intl knows how many decimals each has. */
 import type { PriceType } from '../api/businesses';
 
-export function minorDigits(currency: string): number {
+export function minorDigits(currency: string | null): number {
+  if (!currency) return 2;
   try {
     return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
@@ -19,6 +20,25 @@ export function formatPrice(amountMinor: number, currency: string, locale?: stri
   }
 }
 
+/** The sign people know a currency by ("£", "€"; "CHF" where there is none), for labels such as "Max price (£)". */
+export function currencySymbol(currency: string, locale = 'en-GB'): string {
+  try {
+    const parts = new Intl.NumberFormat(locale, { style: 'currency', currency }).formatToParts(0);
+    return parts.find((part) => part.type === 'currency')?.value ?? currency;
+  } catch {
+    return currency;
+  }
+}
+
+/** The currency most of these prices are in (null when none has one): what a price filter over them is typed in. */
+export function mainCurrency(currencies: readonly (string | null | undefined)[]): string | null {
+  const counts = new Map<string, number>();
+  for (const c of currencies) if (c) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let best: string | null = null;
+  for (const [c, n] of counts) if (best === null || n > (counts.get(best) ?? 0)) best = c;
+  return best;
+}
+
 export const PRICE_TYPE_LABELS: Record<PriceType, string> = {
   per_hour: 'per hour',
   per_day: 'per day',
@@ -32,7 +52,7 @@ export function formatPriceWithType(amountMinor: number, currency: string, price
 }
 
 /** What someone types in a price field ("12.50", "12,5") in minor units, or null when it is not a price. */
-export function parsePrice(text: string, currency: string): number | null {
+export function parsePrice(text: string, currency: string | null): number | null {
   const cleaned = text.trim().replace(/\s/g, '').replace(',', '.');
   if (!/^\d+(\.\d+)?$/.test(cleaned)) return null;
   const digits = minorDigits(currency);
@@ -40,7 +60,7 @@ export function parsePrice(text: string, currency: string): number | null {
 }
 
 /** Minor units as the plain number a price field shows ("12.5" for 1250 EUR). */
-export function priceInputValue(amountMinor: number | null | undefined, currency: string): string {
+export function priceInputValue(amountMinor: number | null | undefined, currency: string | null): string {
   if (amountMinor === null || amountMinor === undefined) return '';
   return String(amountMinor / 10 ** minorDigits(currency));
 }

@@ -81,4 +81,21 @@ describe('search store', () => {
     expect(store.results.map((r) => r.id)).toEqual(['new']);
     expect(store.loading).toBe(false);
   });
+
+  it('keeps the currency the businesses price in, also through a search that finds none', async () => {
+    const gbp = { ...result('g'), lowestPrice: { amountMinor: 1400, currency: 'GBP', priceType: 'per_session' } };
+    mockFetch({
+      'GET /v1/businesses/search?lat=51.5&lng=-0.1&radius=10&sort=distance&limit=20': ok([gbp]),
+      'GET /v1/locations/businesses?lat=51.5&lng=-0.1&radius=10': ok([]),
+      'GET /v1/businesses/search?lat=51.5&lng=-0.1&radius=10&maxPrice=1&sort=distance&limit=20': ok([]),
+    });
+    const store = useSearchStore();
+    store.moveTo(-0.1, 51.5);
+    expect(store.currency).toBeNull();
+    await store.search();
+    expect(store.currency).toBe('GBP');
+    store.filters.maxPrice = 1;
+    await store.search();
+    expect(store.currency).toBe('GBP');
+  });
 });

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import { searchApi, type BusinessMarker, type SearchQuery, type SearchResult } from '../api/search';
 import { DEFAULT_CENTER } from '../lib/geo-defaults';
+import { mainCurrency } from '../lib/money';
 
 export type SearchFilters = Required<Pick<SearchQuery, 'radius' | 'serviceType' | 'petType' | 'sort'>> & { minRating: number | null; maxPrice: number | null };
 
@@ -15,6 +16,8 @@ export const useSearchStore = defineStore('search', () => {
   const nextCursor = ref<string | null>(null);
   const loading = ref(false);
   const searched = ref(false);
+  /** The currency the businesses found price in (the max-price filter is typed in it); kept when a search finds none. */
+  const currency = ref<string | null>(null);
   let generation = 0;
 
   function query(cursor: string | null): SearchQuery {
@@ -36,6 +39,7 @@ export const useSearchStore = defineStore('search', () => {
       nextCursor.value = (page.meta?.nextCursor as string | null | undefined) ?? null;
       // Without the marker endpoint the map still shows this page of results.
       markers.value = pins?.data ?? results.value.map(toMarker);
+      currency.value = mainCurrency([...markers.value.map((m) => m.currency), ...results.value.map((r) => r.lowestPrice?.currency)]) ?? currency.value;
       searched.value = true;
     } finally {
       if (mine === generation) loading.value = false;
@@ -61,7 +65,7 @@ export const useSearchStore = defineStore('search', () => {
     center.value = [lng, lat];
   }
 
-  return { center, filters, results, markers, nextCursor, loading, searched, search, loadMore, moveTo };
+  return { center, filters, results, markers, nextCursor, loading, searched, currency, search, loadMore, moveTo };
 });
 
 const round = (value: number) => Math.round(value * 1e5) / 1e5;
