@@ -147,7 +147,7 @@ function askChild<T>(child: ChildProcess, message: string | Record<string, unkno
  * limits out of reach, the bench's token secret. Seeds read from it what the API will use (the
  * password cost, the upload limit).
  */
-export async function benchApiConfig(databaseUrl: string) {
+export async function benchApiConfig(databaseUrl: string, overrides: Record<string, string | undefined> = {}) {
   const { loadConfig } = await import('../apps/api/src/platform/config.js');
   return loadConfig({
     DATABASE_URL: databaseUrl,
@@ -160,6 +160,7 @@ export async function benchApiConfig(databaseUrl: string) {
     SEED_DEMO: 'false',
     DATA_DIR: path.join(os.tmpdir(), 'wd-bench-api'),
     DATABASE_POOL_MAX: String(CONNECTIONS / 2),
+    ...overrides,
   });
 }
 

@@ -4,10 +4,8 @@
  * inserts into `booking_track_points` — so that the parent can show how the track points are batched.
  * IPC: sends `{port}` once listening; answers `'statements'` with `{statements, trackInserts}`.
  */
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
-import { BENCH_TOKEN_SECONDS, JWT_SECRET } from './support.js';
+import { benchApiConfig } from './support.js';
 
 let statements = 0;
 let trackInserts = 0;
@@ -23,18 +21,10 @@ process.on('message', (m) => {
 });
 
 const { buildApp } = await import('../apps/api/src/app.js');
-const { loadConfig } = await import('../apps/api/src/platform/config.js');
-const config = loadConfig({
-  DATABASE_URL: process.env.WD_BENCH_DB,
+// The benchmarks' API configuration, with Redis when asked and the API's own default pool.
+const config = await benchApiConfig(process.env.WD_BENCH_DB!, {
   ...(process.env.WD_BENCH_REDIS ? { REDIS_URL: process.env.WD_BENCH_REDIS } : {}),
-  LOG_LEVEL: 'silent',
-  JOB_WORKERS: 'false',
-  RATE_LIMIT_MAX: '100000000',
-  AUTH_RATE_LIMIT_MAX: '100000000',
-  JWT_SECRET,
-  ACCESS_TOKEN_SECONDS: String(BENCH_TOKEN_SECONDS),
-  SEED_DEMO: 'false',
-  DATA_DIR: path.join(os.tmpdir(), 'wd-bench-api'),
+  DATABASE_POOL_MAX: undefined,
 });
 const app = await buildApp(config);
 await app.listen({ port: 0, host: '127.0.0.1' });

@@ -26,6 +26,8 @@ const refundId = z
 
 const intentObject = z.looseObject({ id, latest_charge: ref, last_payment_error: z.looseObject({ message: z.string().max(2000).nullish() }).nullish() });
 const refundObject = z.looseObject({ id, payment_intent: ref, amount, status, metadata: refundId });
+/** A refund as both refund events carry it (`pending` until Stripe says). */
+const refundOf = (r: z.infer<typeof refundObject>) => ({ id: r.id, amountMinor: r.amount, status: r.status ?? 'pending', refundId: r.metadata });
 const chargeObject = z.looseObject({
   id,
   payment_intent: ref,
@@ -58,7 +60,7 @@ function toEvent(eventId: string, type: (typeof HANDLED_EVENT_TYPES)[number], ob
           id: charge.id,
           intentId: charge.payment_intent,
           amountRefundedMinor: charge.amount_refunded,
-          refunds: (charge.refunds?.data ?? []).map((r) => ({ id: r.id, amountMinor: r.amount, status: r.status ?? 'pending', refundId: r.metadata })),
+          refunds: (charge.refunds?.data ?? []).map(refundOf),
         },
       };
     }
@@ -67,7 +69,7 @@ function toEvent(eventId: string, type: (typeof HANDLED_EVENT_TYPES)[number], ob
       return {
         id: eventId,
         type,
-        refund: { id: r.id, intentId: r.payment_intent, amountMinor: r.amount, status: r.status ?? 'pending', refundId: r.metadata },
+        refund: { ...refundOf(r), intentId: r.payment_intent },
       };
     }
     case 'account.updated': {
