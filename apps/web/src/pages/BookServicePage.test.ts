@@ -141,7 +141,7 @@ describe('booking page', () => {
     await wrapper!.findAll('input[name="slot"]')[1]!.setValue(true);
     await wrapper!.find('form').trigger('submit');
     await settle();
-    expect(net.callsTo('POST /v1/bookings')[0]?.body.location).toEqual({
+    expect((net.callsTo('POST /v1/bookings')[0]?.body as { location: unknown }).location).toEqual({
       kind: 'custom',
       lat: 51.505,
       lng: -0.0144,
@@ -172,7 +172,7 @@ describe('booking page', () => {
     await wrapper!.findAll('input[name="slot"]')[1]!.setValue(true);
     await wrapper!.find('form').trigger('submit');
     await settle();
-    expect(net.callsTo('POST /v1/bookings')[0]?.body.location).toMatchObject({
+    expect((net.callsTo('POST /v1/bookings')[0]?.body as { location: unknown }).location).toMatchObject({
       kind: 'owner_home',
       lat: 51.5317,
       lng: -0.0144,
