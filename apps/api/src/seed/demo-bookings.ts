@@ -62,21 +62,19 @@ export async function seedDemoBookings(app: FastifyInstance, businessId: string)
   await call(owner, 'POST', `/v1/pets/${pet.id}/photos`, undefined, multipartFile(await renderPetPicture(0, 'dog')));
   const shop = await call<{ location: { lat: number; lng: number }; address: Record<string, string | null> }>(null, 'GET', `/v1/businesses/${businessId}`);
   // The owner's home: a street in the business's district, a few hundred metres away (inside any service area).
-  const home = await call<{ location: { lat: number; lng: number }; address: { street: string; city: string; postalCode: string | null; country: string | null } }>(
-    owner,
-    'POST',
-    '/v1/users/me/places',
-    {
-      kind: 'home',
-      address: {
-        street: `${12 + (businessId.charCodeAt(0) % 40)} ${STREETS[businessId.charCodeAt(1) % STREETS.length]}`,
-        city: shop.address.city ?? 'London',
-        postalCode: shop.address.postalCode ?? null,
-        country: COUNTRY_NAMES[shop.address.country ?? ''] ?? shop.address.country ?? null,
-      },
-      location: { lat: Number((shop.location.lat + 0.004).toFixed(6)), lng: Number((shop.location.lng - 0.005).toFixed(6)) },
+  const home = await call<{
+    location: { lat: number; lng: number };
+    address: { street: string; city: string; postalCode: string | null; country: string | null };
+  }>(owner, 'POST', '/v1/users/me/places', {
+    kind: 'home',
+    address: {
+      street: `${12 + (businessId.charCodeAt(0) % 40)} ${STREETS[businessId.charCodeAt(1) % STREETS.length]}`,
+      city: shop.address.city ?? 'London',
+      postalCode: shop.address.postalCode ?? null,
+      country: COUNTRY_NAMES[shop.address.country ?? ''] ?? shop.address.country ?? null,
     },
-  );
+    location: { lat: Number((shop.location.lat + 0.004).toFixed(6)), lng: Number((shop.location.lng - 0.005).toFixed(6)) },
+  });
   const homeLine = `${home.address.street}, ${[home.address.postalCode, home.address.city].filter(Boolean).join(' ')}`;
   const services = await call<{ id: string; type: string }[]>(null, 'GET', `/v1/businesses/${businessId}/services?limit=50`);
 

@@ -80,6 +80,8 @@ const insertMedia = (
   from jsonb_to_recordset(${json}::jsonb) as x(id uuid, owner_id uuid, purpose text, mime_type text, size_bytes int, storage_key text,
     thumbnail_key text, width int, height int, sha256 text)`;
 
+const PORTRAIT_VARIANTS = 12;
+
 /** Pictures of people: the worker profile photo and the person's own avatar (set after the rows exist). */
 const setWorkerPhotos = (json: string) => sql`update workers w set photo_media_id = x.media_id
   from jsonb_to_recordset(${json}::jsonb) as x(worker_id uuid, media_id uuid) where w.id = x.worker_id`;
@@ -348,8 +350,12 @@ export async function seedCity(db: Db, storage: Storage | null, opts: SeedOption
         // Every worker gets a drawn portrait as profile photo and avatar; so does the demo business owner.
         const people: { userId: string; workerId: string | null }[] = workerRows.map((w) => ({ userId: String(w.user_id), workerId: String(w.id) }));
         if (demoBusinessOwner) people.push({ userId: demoBusinessOwner, workerId: null });
+        // A few drawings, reused: rendering one per person would cost seconds in a large city.
+        const drawings = new Map<number, Awaited<ReturnType<typeof processImage>>>();
         for (const [i, person] of people.entries()) {
-          const picture = await processImage(await renderPersonPicture(i + (opts.seed ?? 42)));
+          const variant = (i + (opts.seed ?? 42)) % PORTRAIT_VARIANTS;
+          const picture = drawings.get(variant) ?? (await processImage(await renderPersonPicture(variant)));
+          drawings.set(variant, picture);
           for (const purpose of person.workerId ? (['worker_photo', 'avatar'] as const) : (['avatar'] as const)) {
             const mediaId = crypto.randomUUID();
             const folder = purpose.replace(/_/g, '-');

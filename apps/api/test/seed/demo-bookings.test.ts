@@ -61,7 +61,9 @@ describe('demo bookings', () => {
     );
     expect(places).toEqual([{ kind: 'home', address: expect.objectContaining({ city: 'London', street: expect.stringMatching(/^\d+ \w/) }) }]);
     expect(demo.home).toContain(places[0]!.address.street);
-    const petPhotos = rowsOf<{ n: number }>(await t.db.execute(sql`select count(*)::int as n from pet_photos pp join pets p on p.id = pp.pet_id where p.name = 'Biscuit'`));
+    const petPhotos = rowsOf<{ n: number }>(
+      await t.db.execute(sql`select count(*)::int as n from pet_photos pp join pets p on p.id = pp.pet_id where p.name = 'Biscuit'`),
+    );
     expect(petPhotos[0]!.n).toBe(1);
     const addresses = rowsOf<{ kind: string; street: string }>(
       await t.db.execute(sql`select location_kind as kind, address->>'street' as street from bookings where owner_id = ${owner!.id}`),

@@ -73,7 +73,9 @@ describe('POST/DELETE /v1/users/me/avatar', () => {
     const owner = await t.newUser();
     const url = (await upload(owner.accessToken, { data: await png(100, 100), contentType: 'image/png' })).json().data.avatarUrl as string;
     const mediaId = url.split('/')[3]!;
-    expect((await t.app.inject({ method: 'DELETE', url: '/v1/users/me', headers: t.bearer(owner.accessToken), payload: { password: owner.password } })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'DELETE', url: '/v1/users/me', headers: t.bearer(owner.accessToken), payload: { password: owner.password } })).statusCode,
+    ).toBe(200);
     // Deleted at once: the picture is no longer public.
     expect((await t.app.inject({ url })).statusCode).toBe(404);
     await t.drain();

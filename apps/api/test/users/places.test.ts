@@ -27,7 +27,11 @@ describe('saved places /v1/users/me/places', () => {
       location: { lat: 51.505, lng: -0.0195 },
     });
     expect(work.statusCode, work.body).toBe(201);
-    expect(work.json().data).toMatchObject({ kind: 'work', label: 'Work', address: { street: '1 Canada Square', city: 'London', postalCode: null, country: null } });
+    expect(work.json().data).toMatchObject({
+      kind: 'work',
+      label: 'Work',
+      address: { street: '1 Canada Square', city: 'London', postalCode: null, country: null },
+    });
     const created = await call(owner.accessToken, 'POST', '/v1/users/me/places', home);
     expect(created.statusCode).toBe(201);
     const place = created.json().data;

@@ -8,7 +8,9 @@ const booking = (location: Booking['location']) => ({ location, business }) as P
 
 describe('formatAddress', () => {
   it('joins the parts that exist, postal code before the city', () => {
-    expect(formatAddress({ street: '12 Elm Road', postalCode: 'E3 2AA', city: 'London', country: 'United Kingdom' })).toBe('12 Elm Road, E3 2AA London, United Kingdom');
+    expect(formatAddress({ street: '12 Elm Road', postalCode: 'E3 2AA', city: 'London', country: 'United Kingdom' })).toBe(
+      '12 Elm Road, E3 2AA London, United Kingdom',
+    );
     expect(formatAddress({ street: ' ', city: 'London', country: null }, { withCountry: false })).toBe('London');
     expect(formatAddress(null)).toBe('');
   });
@@ -16,7 +18,9 @@ describe('formatAddress', () => {
 
 describe('placeLabel', () => {
   it('names a saved place by its label and street', () => {
-    expect(placeLabel({ label: 'Home', address: { street: '12 Elm Road', city: 'London', postalCode: null, country: null } })).toBe('Home — 12 Elm Road, London');
+    expect(placeLabel({ label: 'Home', address: { street: '12 Elm Road', city: 'London', postalCode: null, country: null } })).toBe(
+      'Home — 12 Elm Road, London',
+    );
   });
 });
 

@@ -4,7 +4,8 @@
  */
 import type { Booking, Place, PlaceKind } from '@walkydoggy/shared';
 
-type AddressLike = { street?: string | null; postalCode?: string | null; city?: string | null; region?: string | null; country?: string | null } | null | undefined;
+type AddressLike =
+  { street?: string | null; postalCode?: string | null; city?: string | null; region?: string | null; country?: string | null } | null | undefined;
 
 /** "12 Elm Road, E3 2AA London, United Kingdom"; '' when nothing is known. */
 export function formatAddress(address: AddressLike, opts: { withCountry?: boolean } = {}): string {

@@ -76,7 +76,11 @@ export function toBookingView(row: BookingDetails, viewer: Pick<Actor, 'id' | 'r
     business: { id: row.businessId, name: row.businessName, timeZone: row.businessTimeZone, address: row.businessAddress ?? null },
     worker:
       row.workerId && row.workerFirstName !== null
-        ? { id: row.workerId, name: `${row.workerFirstName} ${row.workerLastName ?? ''}`.trim(), photoUrl: fileUrl(row.workerPhotoMediaId) ?? avatarUrlOf(row.workerAvatarMediaId) }
+        ? {
+            id: row.workerId,
+            name: `${row.workerFirstName} ${row.workerLastName ?? ''}`.trim(),
+            photoUrl: fileUrl(row.workerPhotoMediaId) ?? avatarUrlOf(row.workerAvatarMediaId),
+          }
         : null,
     owner: { id: row.ownerId, name: `${row.ownerFirstName} ${row.ownerLastName}`.trim(), avatarUrl: avatarUrlOf(row.ownerAvatarMediaId) },
     pets: parts.pets.map((p) => ({ id: p.id, name: p.name, species: p.species, photoUrl: fileUrl(p.photoMediaId) })),

@@ -163,10 +163,10 @@ async function usedByProfile(exec: Executor, row: MediaRow): Promise<boolean> {
               .where(and(eq(users.avatarMediaId, id), eq(users.status, 'active')))
               .limit(1)
           : await exec
-            .select({ id: businesses.id })
-            .from(businesses)
-            .where(or(eq(businesses.logoMediaId, id), eq(businesses.coverMediaId, id)))
-            .limit(1);
+              .select({ id: businesses.id })
+              .from(businesses)
+              .where(or(eq(businesses.logoMediaId, id), eq(businesses.coverMediaId, id)))
+              .limit(1);
   return Boolean(hit);
 }
 

@@ -1,13 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { users } from '@walkydoggy/shared/db';
-import {
-  DEFAULT_PLACE_LABELS,
-  MAX_SAVED_PLACES,
-  createPlaceBodySchema,
-  updatePlaceBodySchema,
-  type Place,
-  type PlaceKind,
-} from '@walkydoggy/shared';
+import { DEFAULT_PLACE_LABELS, MAX_SAVED_PLACES, createPlaceBodySchema, updatePlaceBodySchema, type Place, type PlaceKind } from '@walkydoggy/shared';
 import type { z } from 'zod';
 import type { Platform } from '../../platform/platform.js';
 import { audit, type RequestMeta } from '../../platform/audit.js';
