@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { paymentsConfigSchema } from './payments.js';
+import { defaultAreaSchema } from './geocode.js';
 import { PRICE_TYPES, SERVICE_PET_TYPES, SERVICE_TYPES } from './services.js';
 
 /** Search and discovery contract (docs/api/catalog.md, "Search and discovery"). */
@@ -109,5 +110,10 @@ export const businessMarkerSchema = z.object({
 });
 export type BusinessMarker = z.infer<typeof businessMarkerSchema>;
 
-export const publicConfigSchema = z.object({ mapStyleUrl: z.string().nullable(), payments: paymentsConfigSchema });
+export const publicConfigSchema = z.object({
+  mapStyleUrl: z.string().nullable(),
+  payments: paymentsConfigSchema,
+  /** Where search starts with no place chosen; null when nothing is configured and no business is listed. */
+  defaultArea: defaultAreaSchema.nullable(),
+});
 export type PublicConfig = z.infer<typeof publicConfigSchema>;

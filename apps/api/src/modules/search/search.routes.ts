@@ -13,11 +13,13 @@ import {
 import { z } from 'zod';
 import type { Platform } from '../../platform/platform.js';
 import { createSearchService } from './search.service.js';
+import { createDefaultArea } from '../geocode/default-area.js';
 
 /** Public discovery: no sign-in, the global rate limit applies. */
 export function searchModule(p: Platform): FastifyPluginAsyncZod {
   return async (app) => {
     const search = createSearchService({ database: p.database });
+    const defaultArea = createDefaultArea({ config: p.config, geocoder: p.geocoder, database: p.database });
     const tags = ['search'];
 
     app.get(
@@ -80,7 +82,11 @@ export function searchModule(p: Platform): FastifyPluginAsyncZod {
       },
       async () => ({
         success: true as const,
-        data: { mapStyleUrl: p.config.mapStyleUrl, payments: { provider: p.payments.name, publishableKey: p.payments.publishableKey } },
+        data: {
+          mapStyleUrl: p.config.mapStyleUrl,
+          payments: { provider: p.payments.name, publishableKey: p.payments.publishableKey },
+          defaultArea: await defaultArea.get(),
+        },
       }),
     );
   };
