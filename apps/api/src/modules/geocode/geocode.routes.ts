@@ -4,12 +4,13 @@ import { geocodeQuerySchema, okEnvelope, placeSchema, reverseGeocodeQuerySchema 
 import type { Platform } from '../../platform/platform.js';
 
 /**
- * Public geocoding (docs/api/geocode.md). Each client gets GEOCODE_RATE_LIMIT_MAX requests a minute:
+ * Public geocoding (docs/api/geocode.md). Each client gets GEOCODE_RATE_LIMIT_MAX requests a minute on each endpoint:
  * behind an HTTP provider every miss costs a call to it, and the provider allows few.
  */
 export function geocodeModule(p: Pick<Platform, 'geocoder' | 'config'>): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['geocode'];
+    // Counted per client and per endpoint (the in-process store keeps one count per route).
     const config = { rateLimit: { max: p.config.geocoder.clientRateMax, timeWindow: '1 minute' } };
 
     app.get(
