@@ -60,7 +60,12 @@ const envSchema = z.object({
   GEOCODER_RATE_PER_SECOND: z.coerce.number().positive().max(100).default(1),
   GEOCODER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   GEOCODER_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(5000),
-  GEOCODER_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(86_400),
+  GEOCODER_CACHE_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(86_400),
   GEOCODE_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(60),
   PAYMENTS_PROVIDER: z.enum(['simulated', 'stripe']).default('simulated'),
   STRIPE_SECRET_KEY: z
@@ -158,8 +163,7 @@ export type Config = {
 };
 
 export type GeocoderConfig = { clientRateMax: number; cacheSize: number; cacheTtlSeconds: number } & (
-  | { kind: 'embedded' }
-  | { kind: 'http'; flavour: 'nominatim' | 'photon'; url: string; userAgent: string; ratePerSecond: number; timeoutMs: number }
+  { kind: 'embedded' } | { kind: 'http'; flavour: 'nominatim' | 'photon'; url: string; userAgent: string; ratePerSecond: number; timeoutMs: number }
 );
 
 export class ConfigError extends Error {}
@@ -171,7 +175,8 @@ function parseDefaultArea(value: string | undefined): Config['defaultArea'] {
   if (!m) return { kind: 'name', q: value };
   const lat = Number(m[1]);
   const lng = Number(m[2]);
-  if (Math.abs(lat) > 90 || Math.abs(lng) > 180) throw new ConfigError('Invalid configuration: DEFAULT_AREA must be "lat,lng[,label]" in degrees or a place name');
+  if (Math.abs(lat) > 90 || Math.abs(lng) > 180)
+    throw new ConfigError('Invalid configuration: DEFAULT_AREA must be "lat,lng[,label]" in degrees or a place name');
   return { kind: 'point', lat, lng, label: m[3]?.trim() || `${lat}, ${lng}` };
 }
 

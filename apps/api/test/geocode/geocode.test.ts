@@ -11,7 +11,14 @@ let street: { full: string; name: string; city: string; lat: number; lng: number
 
 beforeAll(async () => {
   t = await createTestApp({ env: { GEOCODE_RATE_LIMIT_MAX: '1000' } });
-  await seedCity(t.db, null, { city: 'London', businesses: 30, workersPerBusiness: 1, verifiedShare: 1, pendingShare: 0, passwordHashing: { memoryCost: 1024, timeCost: 1 } });
+  await seedCity(t.db, null, {
+    city: 'London',
+    businesses: 30,
+    workersPerBusiness: 1,
+    verifiedShare: 1,
+    pendingShare: 0,
+    passwordHashing: { memoryCost: 1024, timeCost: 1 },
+  });
   const [row] = rowsOf<{ full: string; city: string; lat: number; lng: number }>(
     await t.db.execute(sql`select address->>'street' as full, address->>'city' as city,
       ST_Y(location::geometry) as lat, ST_X(location::geometry) as lng from businesses order by id limit 1`),

@@ -12,7 +12,17 @@ const PLACES = [
   { name: 'Fulham', type: 'suburb', lat: 51.4802, lng: -0.1993, road: null, house: null, city: 'London', postcode: 'SW6', country: 'gb' },
   { name: 'London', type: 'city', lat: 51.5074, lng: -0.1278, road: null, house: null, city: 'London', postcode: null, country: 'gb' },
   { name: 'Fulham Road', type: 'road', lat: 51.4838, lng: -0.1866, road: 'Fulham Road', house: null, city: 'London', postcode: 'SW6', country: 'gb' },
-  { name: '10 Downing Street', type: 'house', lat: 51.5034, lng: -0.1276, road: 'Downing Street', house: '10', city: 'London', postcode: 'SW1A 2AA', country: 'gb' },
+  {
+    name: '10 Downing Street',
+    type: 'house',
+    lat: 51.5034,
+    lng: -0.1276,
+    road: 'Downing Street',
+    house: '10',
+    city: 'London',
+    postcode: 'SW1A 2AA',
+    country: 'gb',
+  },
 ];
 
 export async function startFakeGeocoder() {
@@ -43,7 +53,14 @@ export async function startFakeGeocoder() {
       category: 'place',
       type: p.type,
       addresstype: p.type,
-      address: { ...(p.house ? { house_number: p.house } : {}), ...(p.road ? { road: p.road } : {}), city: p.city, ...(p.postcode ? { postcode: p.postcode } : {}), country: 'United Kingdom', country_code: p.country },
+      address: {
+        ...(p.house ? { house_number: p.house } : {}),
+        ...(p.road ? { road: p.road } : {}),
+        city: p.city,
+        ...(p.postcode ? { postcode: p.postcode } : {}),
+        country: 'United Kingdom',
+        country_code: p.country,
+      },
     });
     const photon = (p: (typeof PLACES)[number]) => ({
       type: 'Feature',

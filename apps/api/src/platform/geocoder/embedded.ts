@@ -17,8 +17,7 @@ export function createEmbeddedGeocoder(deps: { gazetteer: () => Gazetteer; known
     async forward(q: string, opts: ForwardOptions): Promise<Place[]> {
       const streets = await deps.known.search(q, opts);
       const places = deps.gazetteer().search(q, opts);
-      const nearFirst = (a: Place[]) =>
-        opts.near ? [...a].sort((x, y) => distanceKm(opts.near!, x) - distanceKm(opts.near!, y)) : a;
+      const nearFirst = (a: Place[]) => (opts.near ? [...a].sort((x, y) => distanceKm(opts.near!, x) - distanceKm(opts.near!, y)) : a);
       return [...nearFirst(streets), ...places].slice(0, opts.limit);
     },
     async reverse(lat: number, lng: number): Promise<Place | null> {

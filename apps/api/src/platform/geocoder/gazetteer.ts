@@ -119,7 +119,7 @@ export class Gazetteer {
         let end = data.indexOf(LF, start);
         if (end < 0) end = data.length;
         tabs.length = 0;
-        for (let at = start; tabs.length < 15; ) {
+        for (let at = start; tabs.length < 15;) {
           const t = data.indexOf(TAB, at);
           if (t < 0 || t > end) break;
           tabs.push(t);
