@@ -175,7 +175,8 @@ export const tests: E2ETest[] = [
       assert(bello && bello.photos.length === 1, `GET /v1/pets does not show Bello's photo: ${JSON.stringify(pets)}`);
       assert(bello.weightKg === 12.5 && bello.allergies.join() === 'chicken,pollen', `Bello's details: ${JSON.stringify(bello)}`);
 
-      // Search: the list and the map show the seeded businesses around Berlin.
+      // Search: with no place chosen it starts at the platform's default area (here: where the seeded
+      // businesses are, Berlin), and the list and the map show them.
       await page.getByRole('link', { name: 'Search' }).first().click();
       await page.getByRole('heading', { name: 'Find pet care near you' }).waitFor();
       const results = page.locator('.result');
@@ -183,7 +184,10 @@ export const tests: E2ETest[] = [
       // The price filter is labelled in the currency of the prices found (the Berlin demo prices in euros).
       await page.getByLabel('Max price (€)', { exact: true }).waitFor();
       const shown = await results.count();
-      const api = await page.request.get('/v1/businesses/search?lat=52.52&lng=13.405&radius=10&sort=distance&limit=20');
+      const { data: config } = (await (await page.request.get('/v1/config')).json()) as { data: { defaultArea: { label: string; lat: number; lng: number } } };
+      assert(config.defaultArea?.label === 'Berlin', `the default area is ${JSON.stringify(config.defaultArea)}`);
+      await page.getByText(/businesses? near Berlin/).waitFor();
+      const api = await page.request.get(`/v1/businesses/search?lat=${config.defaultArea.lat}&lng=${config.defaultArea.lng}&radius=10&sort=distance&limit=20`);
       const { data: found } = (await api.json()) as { data: { id: string; name: string }[] };
       assert(shown === found.length && shown > 0, `the list shows ${shown} businesses, the API ${found.length}`);
       const canvas = await mapCanvas(page, 'Map of businesses');

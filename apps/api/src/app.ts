@@ -36,6 +36,7 @@ import { businessesModule } from './modules/businesses/businesses.routes.js';
 import { workersModule } from './modules/workers/workers.routes.js';
 import { servicesModule } from './modules/services/services.routes.js';
 import { searchModule } from './modules/search/search.routes.js';
+import { geocodeModule } from './modules/geocode/geocode.routes.js';
 import { calendarsModule } from './modules/calendars/calendars.routes.js';
 import { availabilityModule } from './modules/availability/availability.routes.js';
 import { paymentsModule } from './modules/payments/payments.routes.js';
@@ -145,6 +146,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(workersModule(platform), { prefix: '/v1' });
   await app.register(servicesModule(platform), { prefix: '/v1' });
   await app.register(searchModule(platform), { prefix: '/v1' });
+  await app.register(geocodeModule(platform), { prefix: '/v1' });
   await app.register(paymentsModule(platform), { prefix: '/v1' });
   await app.register(calendarsModule(platform), { prefix: '/v1' });
   await app.register(availabilityModule(platform), { prefix: '/v1' });

@@ -7,6 +7,7 @@ import { existingDemoAccounts, firstStartLines } from './seed/first-start.js';
 import { announce } from './platform/announce.js';
 import { writeServerLock } from './platform/server-lock.js';
 import { seedDemoBookings } from './seed/demo-bookings.js';
+import { sharedGazetteer } from './platform/geocoder/gazetteer.js';
 
 const started = Date.now();
 let config: Config;
@@ -83,6 +84,8 @@ if (config.seedDemo && !rowsOf(await app.platform.db.execute(sql`select 1 from u
   }
 }
 
+// The built-in gazetteer is read now rather than on the first place search (1–2 s of one CPU).
+if (config.geocoder.kind === 'embedded') sharedGazetteer();
 await app.listen({ host: config.host, port: config.port });
 const demoSignIns = config.seedDemo ? await existingDemoAccounts(app.platform.db) : [];
 announce(app.log, {

@@ -11,6 +11,7 @@ export * from './businesses.js';
 export * from './workers.js';
 export * from './services.js';
 export * from './search.js';
+export * from './geocode.js';
 export * from './bookings.js';
 export * from './pricing.js';
 export * from './recurrence.js';

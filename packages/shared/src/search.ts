@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { paymentsConfigSchema } from './payments.js';
+import { defaultAreaSchema } from './geocode.js';
+import { calendarDateSchema } from './input.js';
+import { pageMetaSchema } from './envelope.js';
 import { PRICE_TYPES, SERVICE_PET_TYPES, SERVICE_TYPES } from './services.js';
 
 /** Search and discovery contract (docs/api/catalog.md, "Search and discovery"). */
@@ -23,16 +26,43 @@ const filters = {
   maxPrice: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
 };
 
-export const businessSearchQuerySchema = z.object({
-  lat,
-  lng,
-  radius,
-  ...filters,
-  minRating: z.coerce.number().min(0).max(5).optional(),
-  sort: z.enum(['distance', 'rating', 'price']).default('distance'),
-  cursor,
-  limit,
-});
+/**
+ * Businesses checked against the availability engine for one page of an `availableOn` search, at
+ * most: each check computes a service's slots for the day, so a page that finds few free businesses
+ * stops here and hands back a cursor to go on from (meta.capped).
+ */
+export const SEARCH_AVAILABILITY_MAX_CHECKS = 40;
+/** "HH:MM", 24-hour; "24:00" is the end of the day. */
+const clock = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'Use a 24-hour time like 09:30.');
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+export const businessSearchQuerySchema = z
+  .object({
+    lat,
+    lng,
+    radius,
+    ...filters,
+    minRating: z.coerce.number().min(0).max(5).optional(),
+    sort: z.enum(['distance', 'rating', 'price']).default('distance'),
+    cursor,
+    limit,
+    /** Only businesses with a bookable slot (or an open day with room) for `serviceType` and `pets` that local date… */
+    availableOn: calendarDateSchema.optional(),
+    /** …starting at or after `from` and ending by `to`, local time of each business (default the whole day). */
+    from: clock.optional(),
+    to: clock.optional(),
+    pets: z.coerce.number().int().min(1).max(20).default(1),
+  })
+  .superRefine((q, ctx) => {
+    if (q.availableOn === undefined) {
+      for (const key of ['from', 'to'] as const)
+        if (q[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'A time needs a date: give availableOn too.' });
+      return;
+    }
+    if (!q.serviceType) ctx.addIssue({ code: 'custom', path: ['serviceType'], message: 'Choose a service type to search by availability.' });
+    if (q.from !== undefined && q.to !== undefined && minutesOf(q.from) >= minutesOf(q.to))
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'The end time must be after the start time.' });
+  });
 export type BusinessSearchQuery = z.infer<typeof businessSearchQuerySchema>;
 
 export const serviceSearchQuerySchema = z
@@ -109,5 +139,13 @@ export const businessMarkerSchema = z.object({
 });
 export type BusinessMarker = z.infer<typeof businessMarkerSchema>;
 
-export const publicConfigSchema = z.object({ mapStyleUrl: z.string().nullable(), payments: paymentsConfigSchema });
+/** A page of an `availableOn` search also says how many businesses it checked and whether it stopped at the cap. */
+export const businessSearchMetaSchema = pageMetaSchema.extend({ checked: z.number().int().optional(), capped: z.boolean().optional() });
+
+export const publicConfigSchema = z.object({
+  mapStyleUrl: z.string().nullable(),
+  payments: paymentsConfigSchema,
+  /** Where search starts with no place chosen; null when nothing is configured and no business is listed. */
+  defaultArea: defaultAreaSchema.nullable(),
+});
 export type PublicConfig = z.infer<typeof publicConfigSchema>;

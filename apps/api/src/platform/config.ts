@@ -53,6 +53,20 @@ const envSchema = z.object({
     .default(5 * 1024 * 1024),
   SEED_DEMO: bool.optional(),
   MAP_STYLE_URL: z.string().optional(),
+  DEFAULT_AREA: z.string().trim().min(2).max(200).optional(),
+  GEOCODER_URL: url(['http', 'https']).optional(),
+  GEOCODER_KIND: z.enum(['nominatim', 'photon']).optional(),
+  GEOCODER_USER_AGENT: z.string().min(8).max(200).optional(),
+  GEOCODER_RATE_PER_SECOND: z.coerce.number().positive().max(100).default(1),
+  GEOCODER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  GEOCODER_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(5000),
+  GEOCODER_CACHE_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(86_400),
+  GEOCODE_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(60),
   PAYMENTS_PROVIDER: z.enum(['simulated', 'stripe']).default('simulated'),
   STRIPE_SECRET_KEY: z
     .string()
@@ -131,6 +145,15 @@ export type Config = {
   seedDemo: boolean;
   /** MapLibre style URL for the web app's maps; null means the built-in offline style. */
   mapStyleUrl: string | null;
+  /**
+   * Geocoding: the built-in gazetteer plus the addresses the platform knows (no network), or a
+   * Nominatim/Photon-compatible server, called at most `ratePerSecond` times a second per instance,
+   * with `userAgent` (the provider's usage policy wants a contact), answers cached `cacheTtlSeconds`.
+   * `clientRateMax`: geocode requests one client may send a minute.
+   */
+  geocoder: GeocoderConfig;
+  /** Where search starts with no place chosen: a point (`lat,lng[,label]`) or a place name to geocode; null: where the listed businesses are. */
+  defaultArea: { kind: 'point'; lat: number; lng: number; label: string } | { kind: 'name'; q: string } | null;
   /** Payment provider: the embedded simulation, or Stripe Connect (STRIPE_API_URL points the SDK at a Stripe-compatible server). */
   payments: { provider: 'simulated' } | { provider: 'stripe'; secretKey: string; webhookSecret: string; publishableKey: string; apiUrl: string | null };
   /** SMS: logged (embedded default) or sent through Twilio (TWILIO_API_URL points the SDK at a Twilio-compatible server). */
@@ -139,7 +162,23 @@ export type Config = {
   push: { publicKey: string | null; privateKey: string | null; subject: string };
 };
 
+export type GeocoderConfig = { clientRateMax: number; cacheSize: number; cacheTtlSeconds: number } & (
+  { kind: 'embedded' } | { kind: 'http'; flavour: 'nominatim' | 'photon'; url: string; userAgent: string; ratePerSecond: number; timeoutMs: number }
+);
+
 export class ConfigError extends Error {}
+
+/** `DEFAULT_AREA`: "lat,lng", "lat,lng,Label" or a place name. */
+function parseDefaultArea(value: string | undefined): Config['defaultArea'] {
+  if (!value) return null;
+  const m = /^(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)(?:\s*,\s*(.+))?$/.exec(value);
+  if (!m) return { kind: 'name', q: value };
+  const lat = Number(m[1]);
+  const lng = Number(m[2]);
+  if (Math.abs(lat) > 90 || Math.abs(lng) > 180)
+    throw new ConfigError('Invalid configuration: DEFAULT_AREA must be "lat,lng[,label]" in degrees or a place name');
+  return { kind: 'point', lat, lng, label: m[3]?.trim() || `${lat}, ${lng}` };
+}
 
 /** Parses the environment once. Throws a ConfigError whose message is one readable line. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -205,6 +244,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     seedDemo: e.SEED_DEMO ?? (!e.DATABASE_URL && e.APP_ENV !== 'test'),
     mapStyleUrl: e.MAP_STYLE_URL ?? null,
+    geocoder: {
+      clientRateMax: e.GEOCODE_RATE_LIMIT_MAX,
+      cacheSize: e.GEOCODER_CACHE_SIZE,
+      cacheTtlSeconds: e.GEOCODER_CACHE_TTL_SECONDS,
+      ...(e.GEOCODER_URL
+        ? {
+            kind: 'http' as const,
+            flavour: e.GEOCODER_KIND ?? (/photon/i.test(e.GEOCODER_URL) ? 'photon' : 'nominatim'),
+            url: e.GEOCODER_URL.replace(/\/$/, ''),
+            userAgent: e.GEOCODER_USER_AGENT ?? `WalkyDoggy/1.0 (+${publicUrl})`,
+            ratePerSecond: e.GEOCODER_RATE_PER_SECOND,
+            timeoutMs: e.GEOCODER_TIMEOUT_MS,
+          }
+        : { kind: 'embedded' as const }),
+    },
+    defaultArea: parseDefaultArea(e.DEFAULT_AREA),
     payments:
       e.PAYMENTS_PROVIDER === 'stripe'
         ? {

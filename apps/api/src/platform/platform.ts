@@ -18,6 +18,7 @@ import { createPush } from './push.js';
 import { createNotifier } from './notifier.js';
 import { createStorage } from './storage.js';
 import { createPaymentProvider } from './payments/index.js';
+import { createGeocoder } from './geocoder/index.js';
 
 export type AppDeps = {
   /** An open database to use instead of opening one from the configuration (tests). */
@@ -70,5 +71,6 @@ export async function createPlatform(app: FastifyInstance, config: Config, deps:
     storage: createStorage(config),
     secretBox: createSecretBox(config.jwtSecret),
     payments: createPaymentProvider(config),
+    geocoder: createGeocoder(config.geocoder, { database }),
   };
 }

@@ -15,6 +15,12 @@ export type SearchQuery = {
   sort?: SearchSort;
   cursor?: string | null;
   limit?: number;
+  /** Only businesses with a bookable slot that local date (needs serviceType)… */
+  availableOn?: string;
+  /** …starting at or after `from` and ending by `to` ("HH:MM"). */
+  from?: string;
+  to?: string;
+  pets?: number;
 };
 
 export type SearchResult = {
@@ -43,7 +49,8 @@ export type BusinessMarker = {
   serviceTypes: string[];
 };
 
-export type MapConfig = { mapStyleUrl: string | null };
+export type DefaultArea = { label: string; lat: number; lng: number };
+export type MapConfig = { mapStyleUrl: string | null; defaultArea?: DefaultArea | null };
 
 export const searchApi = {
   businesses: (query: SearchQuery) => api.get<SearchResult[]>(`/businesses/search${queryString(query)}`, { auth: false }),

@@ -98,4 +98,39 @@ describe('search store', () => {
     await store.search();
     expect(store.currency).toBe('GBP');
   });
+
+  it('starts at the platform default area from /v1/config when nothing was chosen before, never at a fixed city', async () => {
+    localStorage.clear();
+    mockFetch({ 'GET /v1/config': ok({ mapStyleUrl: null, defaultArea: { label: 'London', lat: 51.5, lng: -0.12 } }) });
+    const store = useSearchStore();
+    expect(await store.start()).toEqual({ label: 'London', lat: 51.5, lng: -0.12 });
+    expect(store.center).toEqual([-0.12, 51.5]);
+  });
+
+  it('prefers the place it was sent to, then the last place of this browser, and asks for one when the platform knows none', async () => {
+    localStorage.setItem('wd:last-place', JSON.stringify({ label: 'Fulham', lat: 51.48, lng: -0.2 }));
+    const net = mockFetch({ 'GET /v1/config': ok({ mapStyleUrl: null, defaultArea: null }) });
+    expect(await useSearchStore().start({ label: 'Hackney', lat: 51.55, lng: -0.05 })).toMatchObject({ label: 'Hackney' });
+    setActivePinia(createPinia());
+    expect(await useSearchStore().start()).toMatchObject({ label: 'Fulham' });
+    expect(net.calls).toHaveLength(0);
+    localStorage.clear();
+    setActivePinia(createPinia());
+    expect(await useSearchStore().start()).toBeNull();
+  });
+
+  it('sends the availability window with the search when a date is chosen', async () => {
+    const net = mockFetch({
+      'GET /v1/businesses/search?lat=51.5&lng=-0.12&radius=10&serviceType=walking&sort=distance&availableOn=2026-03-29&from=09%3A00&to=12%3A00&pets=2&limit=20':
+        { status: 200, body: { success: true, data: [], meta: { limit: 20, nextCursor: 'c', checked: 40, capped: true } } },
+      'GET /v1/locations/businesses?lat=51.5&lng=-0.12&radius=10': ok([]),
+    });
+    const store = useSearchStore();
+    store.choosePlace({ label: 'London', lat: 51.5, lng: -0.12 });
+    store.filters.serviceType = 'walking';
+    Object.assign(store.availability, { date: '2026-03-29', from: '09:00', to: '12:00', pets: 2 });
+    await store.search();
+    expect(net.calls).toHaveLength(2);
+    expect(store.capped).toBe(true);
+  });
 });

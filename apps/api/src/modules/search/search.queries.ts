@@ -307,3 +307,27 @@ export type MarkerRow = {
 export async function businessMarkers(run: Run, q: MarkerSearch): Promise<MarkerRow[]> {
   return run<MarkerRow>(markerSql(q));
 }
+
+export type MatchingService = { id: string; business_id: string; type: string };
+
+/**
+ * The active services of these businesses that match the filters and take `pets` pets, cheapest
+ * first, at most `perBusiness` of each: the ones an availability search asks the slot engine about.
+ */
+export function matchingServicesSql(businessIds: string[], f: CatalogFilters & { pets: number }, perBusiness: number): SQL {
+  const parts = [
+    sql`s.business_id in (${sql.join(
+      businessIds.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )})`,
+    sql`s.active and s.deleted_at is null`,
+    sql`s.max_pets >= ${f.pets}::int`,
+  ];
+  if (f.serviceType) parts.push(sql`s.type = ${f.serviceType}::text`);
+  if (f.petType) parts.push(sql`s.pet_types @> jsonb_build_array(${f.petType}::text)`);
+  if (f.maxPrice !== undefined) parts.push(sql`s.price_minor <= ${f.maxPrice}::int`);
+  return sql`select id, business_id, type from (
+      select s.id, s.business_id, s.type, row_number() over (partition by s.business_id order by s.price_minor, s.id) as n
+      from services s where ${sql.join(parts, sql` and `)}
+    ) ranked where n <= ${perBusiness}::int order by business_id, n`;
+}

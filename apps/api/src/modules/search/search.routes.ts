@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   businessMarkerSchema,
+  businessSearchMetaSchema,
   businessSearchQuerySchema,
   businessSearchResultSchema,
   markerQuerySchema,
@@ -13,11 +14,14 @@ import {
 import { z } from 'zod';
 import type { Platform } from '../../platform/platform.js';
 import { createSearchService } from './search.service.js';
+import { createAvailability } from '../availability/availability.service.js';
+import { createDefaultArea } from '../geocode/default-area.js';
 
 /** Public discovery: no sign-in, the global rate limit applies. */
 export function searchModule(p: Platform): FastifyPluginAsyncZod {
   return async (app) => {
-    const search = createSearchService({ database: p.database });
+    const search = createSearchService({ database: p.database, availability: createAvailability(p) });
+    const defaultArea = createDefaultArea({ config: p.config, geocoder: p.geocoder, database: p.database });
     const tags = ['search'];
 
     app.get(
@@ -26,14 +30,17 @@ export function searchModule(p: Platform): FastifyPluginAsyncZod {
         schema: {
           tags,
           operationId: 'searchBusinesses',
-          summary: 'Verified businesses serving a point: their service area covers it, or (with no area) they are within the radius',
+          summary:
+            'Verified businesses serving a point: their service area covers it, or (with no area) they are within the radius; ' +
+            'with availableOn, only those with a bookable slot for the service type and pets in the window (checked by the availability engine, at most 40 a page)',
           querystring: businessSearchQuerySchema,
-          response: { 200: pageEnvelope(businessSearchResultSchema) },
+          response: { 200: z.object({ success: z.literal(true), data: z.array(businessSearchResultSchema), meta: businessSearchMetaSchema }) },
         },
       },
       async (request) => {
         const page = await search.businesses(request.query);
-        return { success: true as const, data: page.items, meta: { limit: request.query.limit, nextCursor: page.nextCursor } };
+        const checks = page.checked !== undefined ? { checked: page.checked, capped: page.capped ?? false } : {};
+        return { success: true as const, data: page.items, meta: { limit: request.query.limit, nextCursor: page.nextCursor, ...checks } };
       },
     );
 
@@ -80,7 +87,11 @@ export function searchModule(p: Platform): FastifyPluginAsyncZod {
       },
       async () => ({
         success: true as const,
-        data: { mapStyleUrl: p.config.mapStyleUrl, payments: { provider: p.payments.name, publishableKey: p.payments.publishableKey } },
+        data: {
+          mapStyleUrl: p.config.mapStyleUrl,
+          payments: { provider: p.payments.name, publishableKey: p.payments.publishableKey },
+          defaultArea: await defaultArea.get(),
+        },
       }),
     );
   };

@@ -1,10 +1,24 @@
 import type { BusinessMarker, BusinessSearchQuery, BusinessSearchResult, MarkerQuery, ServiceSearchQuery, ServiceSearchResult } from '@walkydoggy/shared';
-import { SEARCH_MAX_MARKERS } from '@walkydoggy/shared';
+import { SEARCH_AVAILABILITY_MAX_CHECKS, SEARCH_MAX_MARKERS } from '@walkydoggy/shared';
+import type { AvailabilityService } from '../availability/availability.service.js';
+import { bookableIn } from './search.available.js';
 import type { Database } from '../../platform/db.js';
 import { ValidationFailed } from '../../platform/errors.js';
-import { businessMarkers, searchBusinesses, searchServices, type Run, type SortKey } from './search.queries.js';
+import {
+  businessMarkers,
+  matchingServicesSql,
+  searchBusinesses,
+  searchServices,
+  type BusinessRow,
+  type MatchingService,
+  type Run,
+  type SortKey,
+} from './search.queries.js';
 
-type Page<T> = { items: T[]; nextCursor: string | null };
+type Page<T> = { items: T[]; nextCursor: string | null; checked?: number; capped?: boolean };
+
+/** Services of one business asked about, at most (cheapest first). */
+const SERVICES_CHECKED_PER_BUSINESS = 3;
 
 /**
  * Cursors are opaque to clients: base64url of the sort name and the sort key of the last row
@@ -40,6 +54,26 @@ const mediaPhoto = (id: string | null) => (id ? { url: `/v1/media/${id}/file`, t
 const km = (metres: number) => Math.round(metres) / 1000;
 const rating = (r: number | null) => (r === null ? null : Math.round(r * 100) / 100);
 
+function businessResult(r: BusinessRow): BusinessSearchResult {
+  return {
+    id: r.id,
+    name: r.name,
+    type: r.type,
+    description: r.description,
+    location: { lat: r.lat, lng: r.lng },
+    distanceKm: km(r.dist),
+    rating: rating(r.rating),
+    reviewCount: r.review_count,
+    lowestPrice:
+      r.price_minor === null
+        ? null
+        : { amountMinor: r.price_minor, currency: r.currency!, priceType: r.price_type as NonNullable<BusinessSearchResult['lowestPrice']>['priceType'] },
+    photo: mediaPhoto(r.photo_id),
+    serviceTypes: r.service_types,
+    address: { city: r.city },
+  };
+}
+
 function paginate<R extends { dist: number; k1: number | null; id: string }, T>(rows: R[], limit: number, sort: string, map: (r: R) => T): Page<T> {
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
@@ -47,38 +81,75 @@ function paginate<R extends { dist: number; k1: number | null; id: string }, T>(
   return { items: page.map(map), nextCursor: more && last ? encodeCursor(sort, { k: last.k1, dist: last.dist, id: last.id }) : null };
 }
 
-export function createSearchService(deps: { database: Pick<Database, 'prepared'> }) {
+export function createSearchService(deps: { database: Pick<Database, 'prepared'>; availability: Pick<AvailabilityService, 'forService'> }) {
   const run: Run = (statement) => deps.database.prepared(statement);
+
+  /**
+   * An `availableOn` page: candidates in the search's own order, a few at a time, each kept when one
+   * of its matching services (cheapest first, at most SERVICES_CHECKED_PER_BUSINESS) has a slot in
+   * the window by the availability engine. At most SEARCH_AVAILABILITY_MAX_CHECKS businesses are
+   * checked per page; the cursor then goes on after the last one checked.
+   */
+  async function availableRows(q: BusinessSearchQuery): Promise<{ rows: BusinessRow[]; nextCursor: string | null; checked: number; capped: boolean }> {
+    const window = { date: q.availableOn!, from: q.from ?? '00:00', to: q.to ?? '24:00', pets: q.pets };
+    const found: BusinessRow[] = [];
+    let after = decodeCursor(q.cursor, q.sort);
+    let checked = 0;
+    let more = true;
+    while (found.length < q.limit && checked < SEARCH_AVAILABILITY_MAX_CHECKS && more) {
+      const chunk = Math.min(SEARCH_AVAILABILITY_MAX_CHECKS - checked, Math.max(q.limit, 10));
+      const rows = await searchBusinesses(run, { ...businessSearch(q), after, limit: chunk });
+      more = rows.length > chunk;
+      const candidates = rows.slice(0, chunk);
+      const services = candidates.length
+        ? await run<MatchingService>(
+            matchingServicesSql(
+              candidates.map((r) => r.id),
+              { ...q, pets: q.pets },
+              SERVICES_CHECKED_PER_BUSINESS,
+            ),
+          )
+        : [];
+      for (const [i, row] of candidates.entries()) {
+        checked++;
+        after = { k: row.k1, dist: row.dist, id: row.id };
+        for (const service of services.filter((s) => s.business_id === row.id)) {
+          if (await bookableIn(deps.availability, service.id, window)) {
+            found.push(row);
+            break;
+          }
+        }
+        if (found.length >= q.limit || checked >= SEARCH_AVAILABILITY_MAX_CHECKS) {
+          more ||= i < candidates.length - 1;
+          break;
+        }
+      }
+    }
+    return { rows: found, nextCursor: more && after ? encodeCursor(q.sort, after) : null, checked, capped: more && found.length < q.limit };
+  }
+
+  function businessSearch(q: BusinessSearchQuery) {
+    return {
+      point: { lat: q.lat, lng: q.lng },
+      radiusKm: q.radius,
+      serviceType: q.serviceType,
+      petType: q.petType,
+      maxPrice: q.maxPrice,
+      minRating: q.minRating,
+      sort: q.sort,
+      after: decodeCursor(q.cursor, q.sort),
+      limit: q.limit,
+    };
+  }
+
   return {
     async businesses(q: BusinessSearchQuery): Promise<Page<BusinessSearchResult>> {
-      const rows = await searchBusinesses(run, {
-        point: { lat: q.lat, lng: q.lng },
-        radiusKm: q.radius,
-        serviceType: q.serviceType,
-        petType: q.petType,
-        maxPrice: q.maxPrice,
-        minRating: q.minRating,
-        sort: q.sort,
-        after: decodeCursor(q.cursor, q.sort),
-        limit: q.limit,
-      });
-      return paginate(rows, q.limit, q.sort, (r) => ({
-        id: r.id,
-        name: r.name,
-        type: r.type,
-        description: r.description,
-        location: { lat: r.lat, lng: r.lng },
-        distanceKm: km(r.dist),
-        rating: rating(r.rating),
-        reviewCount: r.review_count,
-        lowestPrice:
-          r.price_minor === null
-            ? null
-            : { amountMinor: r.price_minor, currency: r.currency!, priceType: r.price_type as NonNullable<BusinessSearchResult['lowestPrice']>['priceType'] },
-        photo: mediaPhoto(r.photo_id),
-        serviceTypes: r.service_types,
-        address: { city: r.city },
-      }));
+      if (q.availableOn) {
+        const page = await availableRows(q);
+        return { items: page.rows.map(businessResult), nextCursor: page.nextCursor, checked: page.checked, capped: page.capped };
+      }
+      const rows = await searchBusinesses(run, businessSearch(q));
+      return paginate(rows, q.limit, q.sort, businessResult);
     },
 
     async services(q: ServiceSearchQuery): Promise<Page<ServiceSearchResult>> {
