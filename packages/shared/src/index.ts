@@ -18,3 +18,4 @@ export * from './tracking.js';
 export * from './notifications.js';
 export * from './realtime.js';
 export * from './input.js';
+export * from './setoff.js';
