@@ -338,7 +338,8 @@ export const bookingSchema = z.object({
   status: z.enum(BOOKING_STATUSES),
   kind: z.enum(BOOKING_KINDS),
   service: z.object({ id: z.string(), name: z.string(), type: z.enum(SERVICE_TYPES), priceType: z.enum(PRICE_TYPES) }),
-  business: z.object({ id: z.string(), name: z.string(), timeZone: z.string() }),
+  /** `startWindowMinutes`: how early before the start the worker may set off and start (`whenCanSetOff`). */
+  business: z.object({ id: z.string(), name: z.string(), timeZone: z.string(), startWindowMinutes: z.number().int() }),
   worker: z.object({ id: z.string(), name: z.string(), photoUrl: nullableString }).nullable(),
   owner: z.object({ id: z.string(), name: z.string() }),
   pets: z.array(z.object({ id: z.string(), name: z.string(), species: z.enum(SPECIES), photoUrl: nullableString })),

@@ -72,7 +72,7 @@ export function toBookingView(row: BookingDetails, viewer: Pick<Actor, 'id' | 'r
     status: row.status,
     kind: row.kind,
     service: { id: row.serviceId, name: row.serviceName, type: row.serviceType, priceType: row.servicePriceType },
-    business: { id: row.businessId, name: row.businessName, timeZone: row.businessTimeZone },
+    business: { id: row.businessId, name: row.businessName, timeZone: row.businessTimeZone, startWindowMinutes: row.businessStartWindowMinutes },
     worker:
       row.workerId && row.workerFirstName !== null
         ? { id: row.workerId, name: `${row.workerFirstName} ${row.workerLastName ?? ''}`.trim(), photoUrl: fileUrl(row.workerPhotoMediaId) }
