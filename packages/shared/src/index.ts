@@ -19,3 +19,4 @@ export * from './notifications.js';
 export * from './realtime.js';
 export * from './input.js';
 export * from './setoff.js';
+export * from './jobcard.js';

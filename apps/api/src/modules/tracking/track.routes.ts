@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   bookingIdParamsSchema,
+  jobCardSchema,
   okEnvelope,
   rooms,
   trackBatchResultSchema,
@@ -17,6 +18,7 @@ import { parsePayload } from '../../platform/realtime.js';
 import { readReport } from './report.js';
 import { walkBooking } from './track.access.js';
 import { createTrackActions } from './track.actions.js';
+import { jobCard } from './track.jobcard.js';
 import type { Tracks } from './track.service.js';
 
 const joinSchema = z.object({ bookingId: z.uuid() });
@@ -100,6 +102,22 @@ export function trackRoutes(p: Platform, tracks: Tracks): FastifyPluginAsyncZod 
         },
       },
       async (request) => ({ success: true as const, data: await actions.onTheWay(request.actor, request.params.id) }),
+    );
+
+    app.get(
+      '/bookings/:id/job',
+      {
+        ...signedIn,
+        schema: {
+          tags,
+          operationId: 'getJobCard',
+          summary: "The worker's job card: address, pets' care notes, the owner's notes, and the owner's phone while confirmed or in progress",
+          security,
+          params,
+          response: { 200: okEnvelope(jobCardSchema) },
+        },
+      },
+      async (request) => ({ success: true as const, data: await jobCard(p.db, request.actor, request.params.id) }),
     );
 
     app.get(
