@@ -33,9 +33,7 @@ export const jobCardSchema = z.object({
     kind: z.string(),
     lat: z.number().nullable(),
     lng: z.number().nullable(),
-    address: z
-      .object({ street: s.optional(), city: s.optional(), region: s.optional(), postalCode: s.optional(), country: s.optional() })
-      .nullable(),
+    address: z.object({ street: s.optional(), city: s.optional(), region: s.optional(), postalCode: s.optional(), country: s.optional() }).nullable(),
   }),
   notes: s,
   specialInstructions: s,

@@ -164,7 +164,10 @@ export async function startEarly(t: TestApp, runner: Caller, id: string, startsA
   }
   if (now < from) {
     await t.db.update(bookings).set({ startedAt: now, updatedAt: now }).where(eq(bookings.id, id));
-    await t.db.update(bookingEvents).set({ at: now }).where(and(eq(bookingEvents.bookingId, id), eq(bookingEvents.toStatus, 'in_progress')));
+    await t.db
+      .update(bookingEvents)
+      .set({ at: now })
+      .where(and(eq(bookingEvents.bookingId, id), eq(bookingEvents.toStatus, 'in_progress')));
   }
 }
 

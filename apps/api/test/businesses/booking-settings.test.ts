@@ -53,7 +53,10 @@ describe('business booking settings', () => {
     expect(first.statusCode).toBe(200);
     expect(first.json().data.bookingSettings).toEqual({ ...DEFAULTS, travelBufferMinutes: 240 });
 
-    const second = await put(a.owner.accessToken, a.businessId, { name: 'Renamed Paws', bookingSettings: { dailyCapacity: 1000, bookingExpiryHours: 1, startWindowMinutes: 720 } });
+    const second = await put(a.owner.accessToken, a.businessId, {
+      name: 'Renamed Paws',
+      bookingSettings: { dailyCapacity: 1000, bookingExpiryHours: 1, startWindowMinutes: 720 },
+    });
     expect(second.statusCode).toBe(200);
     const expected = { travelBufferMinutes: 240, dailyCapacity: 1000, bookingExpiryHours: 1, startWindowMinutes: 720 };
     expect(second.json().data).toMatchObject({ name: 'Renamed Paws', bookingSettings: expected });

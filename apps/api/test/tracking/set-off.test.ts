@@ -29,7 +29,9 @@ describe('when the worker may set off and start', () => {
       const error = early.json().error;
       expect(error.code).toBe('CONFLICT');
       // 2 h before a 10:00-ish Berlin start, said in the business's zone.
-      const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(from));
+      const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+        new Date(from),
+      );
       expect(error.message).toContain(`Too early: you can ${action === 'start' ? 'start' : 'set off'} from`);
       expect(error.message).toContain(`${local} (Europe/Berlin), 2 hours before the start.`);
       expect(error.details).toEqual([{ path: 'allowedFrom', message: new Date(from).toISOString(), code: 'too_early' }]);

@@ -90,7 +90,7 @@ export function aBooking(overrides: Partial<Booking> = {}): Booking {
     status: 'pending',
     kind: 'slot',
     service: { id: SERVICE, name: 'Solo walk', type: 'walking', priceType: 'per_session' },
-    business: { id: BIZ, name: "Léa's Training", timeZone: 'Europe/Berlin' },
+    business: { id: BIZ, name: "Léa's Training", timeZone: 'Europe/Berlin', startWindowMinutes: 120 },
     worker: { id: WORKER, name: 'Will Worker', photoUrl: null },
     owner: { id: 'owner-1', name: 'Olivia Owner' },
     pets: [{ id: PET, name: 'Bello', species: 'dog', photoUrl: null }],

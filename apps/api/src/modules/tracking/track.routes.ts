@@ -95,7 +95,8 @@ export function trackRoutes(p: Platform, tracks: Tracks): FastifyPluginAsyncZod 
         schema: {
           tags,
           operationId: 'setOnTheWay',
-          summary: "The assigned worker sets off to a confirmed booking (from the business's start window before it starts, else 409 with allowedFrom): the owner is told, the ETA follows",
+          summary:
+            "The assigned worker sets off to a confirmed booking (from the business's start window before it starts, else 409 with allowedFrom): the owner is told, the ETA follows",
           security,
           params,
           response: { 200: okEnvelope(trackingViewSchema) },
