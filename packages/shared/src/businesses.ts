@@ -254,3 +254,19 @@ export const businessSchema = z.object({
   updatedAt: z.string(),
 });
 export type Business = z.infer<typeof businessSchema>;
+
+// ───────────────────────── favourites ─────────────────────────
+
+/** A pet owner keeps at most this many favourite businesses. */
+export const MAX_FAVOURITE_BUSINESSES = 50;
+export const favouriteBusinessSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  city: z.string().nullable(),
+  logoUrl: z.string().nullable(),
+  rating: z.number().nullable(),
+  reviewCount: z.number().int(),
+  favouritedAt: z.string(),
+});
+export type FavouriteBusiness = z.infer<typeof favouriteBusinessSchema>;
+export const businessIdParamsSchema = z.object({ businessId: z.uuid({ message: 'Not a valid id.' }) });

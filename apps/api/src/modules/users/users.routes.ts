@@ -4,11 +4,13 @@ import { deleteMeBodySchema, messageEnvelope, okEnvelope, updateMeBodySchema, us
 import type { Platform } from '../../platform/platform.js';
 import { requestMeta } from '../auth/auth.routes.js';
 import { clearSessionCookies } from '../auth/auth.sessions.js';
+import { favouritesRoutes } from './users.favourites.js';
 import { createUsersService } from './users.service.js';
 
 export function usersModule(p: Platform): FastifyPluginAsyncZod {
   return async (app) => {
     const service = createUsersService(p);
+    await app.register(favouritesRoutes(p));
     const tags = ['users'];
     const security = [{ bearerAuth: [] }];
     const signedIn = { preHandler: p.guard.authenticate, config: { allowPendingTwoFactor: true } };
