@@ -284,7 +284,7 @@ describe('bookingSchema', () => {
     status: 'pending',
     kind: 'slot',
     service: { id: ID, name: 'Walk', type: 'walking', priceType: 'per_hour' },
-    business: { id: ID, name: 'Paws', timeZone: 'Europe/Berlin' },
+    business: { id: ID, name: 'Paws', timeZone: 'Europe/Berlin', startWindowMinutes: 120 },
     worker: null,
     owner: { id: ID, name: 'Ann' },
     pets: [{ id: ID, name: 'Rex', species: 'dog', photoUrl: null }],
