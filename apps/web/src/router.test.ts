@@ -37,6 +37,21 @@ describe('router', () => {
 
     await router.push('/bookings/b1/edit');
 
-    expect(router.currentRoute.value.name).toBe('dashboard');
+    expect(router.currentRoute.value.name).toBe('business-dashboard');
+  });
+
+  it.each([
+    ['pet_owner', 'dashboard'],
+    ['business', 'business-dashboard'],
+    ['worker', 'worker-today'],
+    ['admin', 'dashboard'],
+  ] as const)('lands a %s on their own home after sign-in', async (role, home) => {
+    mockFetch({ 'POST /v1/auth/refresh-token': ok({ accessToken: 'tok', expiresIn: 900, user: aUser({ role }) }) });
+    const router = createAppRouter(createMemoryHistory());
+    await router.push(safeRedirect(undefined));
+    expect(router.currentRoute.value.name).toBe(home);
+    // The sign-in page itself sends a signed-in person home too.
+    await router.push('/signin');
+    expect(router.currentRoute.value.name).toBe(home);
   });
 });

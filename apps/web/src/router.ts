@@ -187,6 +187,13 @@ export function safeRedirect(value: unknown): RouteLocationRaw {
   return { name: 'dashboard' };
 }
 
+/** Where a signed-in person of `role` lands (sign-in, the dashboard link, a page their role may not open). */
+export function homeOf(role: Role | null | undefined): { name: 'dashboard' | 'business-dashboard' | 'worker-today' } {
+  if (role === 'business') return { name: 'business-dashboard' };
+  if (role === 'worker') return { name: 'worker-today' };
+  return { name: 'dashboard' };
+}
+
 export function createAppRouter(history: RouterHistory = createWebHistory()): Router {
   const router = createRouter({
     history,
@@ -199,7 +206,13 @@ export function createAppRouter(history: RouterHistory = createWebHistory()): Ro
     await session.restore();
     if (to.meta.requiresAuth && !session.isSignedIn) return { name: 'signin', query: { redirect: to.fullPath } };
     if (to.meta.guestOnly && session.isSignedIn) return { name: 'dashboard' };
-    if (to.meta.roles && (!session.role || !to.meta.roles.includes(session.role))) return { name: 'dashboard' };
+    if (to.meta.roles && (!session.role || !to.meta.roles.includes(session.role))) return homeOf(session.role);
+    // Every role lands on its own home: managers on their business, workers on Today (the dashboard
+    // stays while two-factor sign-in must be set up: it says so, and the rest is locked until then).
+    if (to.name === 'dashboard' && !session.user?.twoFactorSetupRequired) {
+      const home = homeOf(session.role);
+      if (home.name !== 'dashboard') return home;
+    }
     return true;
   });
 

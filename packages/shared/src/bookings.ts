@@ -338,8 +338,14 @@ export const bookingSchema = z.object({
   status: z.enum(BOOKING_STATUSES),
   kind: z.enum(BOOKING_KINDS),
   service: z.object({ id: z.string(), name: z.string(), type: z.enum(SERVICE_TYPES), priceType: z.enum(PRICE_TYPES) }),
-  /** `address`: where at-business services happen. */
-  business: z.object({ id: z.string(), name: z.string(), timeZone: z.string(), address: addressResponseSchema.nullable() }),
+  /** `address`: where at-business services happen. `startWindowMinutes`: how early before the start the worker may set off and start (`whenCanSetOff`). */
+  business: z.object({
+    id: z.string(),
+    name: z.string(),
+    timeZone: z.string(),
+    address: addressResponseSchema.nullable(),
+    startWindowMinutes: z.number().int(),
+  }),
   /** `photoUrl`: the worker's profile photo, else their own picture. */
   worker: z.object({ id: z.string(), name: z.string(), photoUrl: nullableString }).nullable(),
   owner: z.object({ id: z.string(), name: z.string(), avatarUrl: nullableString }),

@@ -3,6 +3,7 @@ import { mediaSchema } from './media.js';
 import { phoneSchema } from './auth.js';
 import { serviceSchema } from './services.js';
 import { calendarDateSchema } from './input.js';
+import { START_WINDOW_MAX_MINUTES } from './setoff.js';
 
 // ───────────────────────── building blocks ─────────────────────────
 
@@ -133,12 +134,19 @@ export const businessAddressSchema = z.object({
 /**
  * How the business takes bookings. `travelBufferMinutes`: time a worker is held after each slot
  * booking (to get to the next pet); `dailyCapacity`: pets a day for boarding and daycare;
- * `bookingExpiryHours`: how long a request waits for an answer before it expires.
+ * `bookingExpiryHours`: how long a request waits for an answer before it expires; `startWindowMinutes`:
+ * how early before the start a worker may set off.
  */
 export const businessBookingSettingsSchema = z.object({
   travelBufferMinutes: z.number().int().min(0, 'The travel buffer is 0 to 240 minutes.').max(240, 'The travel buffer is 0 to 240 minutes.'),
   dailyCapacity: z.number().int().min(0, 'The daily capacity is 0 to 1000 pets.').max(1000, 'The daily capacity is 0 to 1000 pets.'),
   bookingExpiryHours: z.number().int().min(1, 'Requests expire after 1 to 168 hours.').max(168, 'Requests expire after 1 to 168 hours.'),
+  /** How long before a booking's start its worker may say "On my way" and start it (`whenCanSetOff`). */
+  startWindowMinutes: z
+    .number()
+    .int()
+    .min(0, `Workers may set off 0 to ${START_WINDOW_MAX_MINUTES} minutes before the start.`)
+    .max(START_WINDOW_MAX_MINUTES, `Workers may set off 0 to ${START_WINDOW_MAX_MINUTES} minutes before the start.`),
 });
 export type BusinessBookingSettings = z.infer<typeof businessBookingSettingsSchema>;
 
@@ -166,7 +174,7 @@ const businessFields = {
     .refine((d) => new Set(d).size === d.length, 'Each closed date once.')
     .optional(),
   active: z.boolean().optional(),
-  /** Any subset; the others keep their value (on create: 15 minutes, 10 pets, 24 hours). */
+  /** Any subset; the others keep their value (on create: 15 minutes, 10 pets, 24 hours, 120 minutes). */
   bookingSettings: businessBookingSettingsSchema.partial().optional(),
 };
 
@@ -246,3 +254,19 @@ export const businessSchema = z.object({
   updatedAt: z.string(),
 });
 export type Business = z.infer<typeof businessSchema>;
+
+// ───────────────────────── favourites ─────────────────────────
+
+/** A pet owner keeps at most this many favourite businesses. */
+export const MAX_FAVOURITE_BUSINESSES = 50;
+export const favouriteBusinessSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  city: z.string().nullable(),
+  logoUrl: z.string().nullable(),
+  rating: z.number().nullable(),
+  reviewCount: z.number().int(),
+  favouritedAt: z.string(),
+});
+export type FavouriteBusiness = z.infer<typeof favouriteBusinessSchema>;
+export const businessIdParamsSchema = z.object({ businessId: z.uuid({ message: 'Not a valid id.' }) });

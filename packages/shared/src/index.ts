@@ -20,3 +20,5 @@ export * from './tracking.js';
 export * from './notifications.js';
 export * from './realtime.js';
 export * from './input.js';
+export * from './setoff.js';
+export * from './jobcard.js';

@@ -284,7 +284,7 @@ describe('bookingSchema', () => {
     status: 'pending',
     kind: 'slot',
     service: { id: ID, name: 'Walk', type: 'walking', priceType: 'per_hour' },
-    business: { id: ID, name: 'Paws', timeZone: 'Europe/Berlin', address: null },
+    business: { id: ID, name: 'Paws', timeZone: 'Europe/Berlin', address: null, startWindowMinutes: 120 },
     worker: null,
     owner: { id: ID, name: 'Ann', avatarUrl: null },
     pets: [{ id: ID, name: 'Rex', species: 'dog', photoUrl: null }],

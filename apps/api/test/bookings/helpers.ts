@@ -1,7 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { expect } from 'vitest';
-import { bookings } from '@walkydoggy/shared/db';
+import { START_WINDOW_DEFAULT_MINUTES } from '@walkydoggy/shared';
+import { bookingEvents, bookings } from '@walkydoggy/shared/db';
 import { rowsOf } from '../../src/platform/db.js';
 import { rowCounts, type TestApp } from '../support/app.js';
 import { marketplace, type Marketplace, type ServiceInput } from '../support/marketplace.js';
@@ -49,6 +50,7 @@ export type BookingView = {
   status: string;
   actions: string[];
   worker: { id: string } | null;
+  startsAt: string;
   price: { totalMinor: number; lines: { code: string; amountMinor: number }[] };
   payment: { id: string; status: string } | null;
   [key: string]: unknown;
@@ -140,10 +142,33 @@ export async function bookingInState(t: TestApp, m: Marketplace, state: State, s
   ok(await call(t, m.owner, 'POST', `/v1/bookings/${b.id}/confirm`));
   if (state === 'confirmed') return b;
   const runner = b.worker ? m.worker : m.owner;
-  ok(await call(t, runner, 'POST', `/v1/bookings/${b.id}/start`));
+  await startEarly(t, runner, b.id, startsAt);
   if (state === 'in_progress') return b;
   ok(await call(t, runner, 'POST', `/v1/bookings/${b.id}/complete`, {}));
   return b;
+}
+
+/**
+ * Starts a booking through the API now, however far ahead it is. A walk may start only once its start
+ * window opens (2 hours before, by default; tested in test/tracking/set-off.test.ts), so the start is
+ * made on a clock moved to then, and dated back to the test's now, as the tests that walk it expect.
+ */
+export async function startEarly(t: TestApp, runner: Caller, id: string, startsAt: string) {
+  const now = t.clock.now();
+  const from = new Date(Date.parse(startsAt) - START_WINDOW_DEFAULT_MINUTES * 60_000);
+  if (now < from) t.clock.set(from);
+  try {
+    ok(await call(t, runner, 'POST', `/v1/bookings/${id}/start`));
+  } finally {
+    t.clock.set(now);
+  }
+  if (now < from) {
+    await t.db.update(bookings).set({ startedAt: now, updatedAt: now }).where(eq(bookings.id, id));
+    await t.db
+      .update(bookingEvents)
+      .set({ at: now })
+      .where(and(eq(bookingEvents.bookingId, id), eq(bookingEvents.toStatus, 'in_progress')));
+  }
 }
 
 export async function bookingStatus(t: TestApp, id: string) {

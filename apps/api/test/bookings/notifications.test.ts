@@ -164,8 +164,12 @@ describe('live tracking hook', () => {
     expect(changes).toEqual([]);
     await pay(t, m.petOwner, b.id);
     ok(await call(t, m.owner, 'POST', `/spy/bookings/${b.id}/confirm`));
+    const now = t.clock.now();
+    // From the start window on (2 hours before the start).
+    t.clock.set(new Date(Date.parse(b.startsAt) - 2 * 3_600_000));
     ok(await call(t, m.worker, 'POST', `/spy/bookings/${b.id}/start`));
     ok(await call(t, m.worker, 'POST', `/spy/bookings/${b.id}/complete`, {}));
+    t.clock.set(now);
     expect(changes).toEqual([
       { bookingId: b.id, status: 'confirmed' },
       { bookingId: b.id, status: 'in_progress' },

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../src/platform/db.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { berlin, bookingInState, call, NOW, notices, ok, world, type Marketplace } from './helpers.js';
+import { berlin, bookingInState, call, NOW, notices, ok, startEarly, world, type Marketplace } from './helpers.js';
 
 /*
  * Reminders before a confirmed booking: two `notifications.reminder` jobs enqueued with the
@@ -100,7 +100,7 @@ describe('notifications.reminder', () => {
     await t.drain();
     expect(await notices(t, { bookingId: b.id, type: 'booking.reminder_1h' })).toEqual([]);
 
-    ok(await call(t, m.worker, 'POST', `/v1/bookings/${b.id}/start`));
+    await startEarly(t, m.worker, b.id, b.startsAt);
     await runReminders(b.id, '1h');
     expect(await notices(t, { bookingId: b.id, type: 'booking.reminder_1h' })).toEqual([]);
   });

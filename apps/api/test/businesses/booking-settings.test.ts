@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const DEFAULTS = { travelBufferMinutes: 15, dailyCapacity: 10, bookingExpiryHours: 24 };
+const DEFAULTS = { travelBufferMinutes: 15, dailyCapacity: 10, bookingExpiryHours: 24, startWindowMinutes: 120 };
 
 const put = (token: string, id: string, payload: unknown) =>
   t.app.inject({ method: 'PUT', url: `/v1/businesses/${id}`, headers: t.bearer(token), payload: payload as object });
@@ -21,6 +21,7 @@ async function stored(id: string) {
     travelBufferMinutes: row!.travelBufferMinutes,
     dailyCapacity: row!.dailyCapacity,
     bookingExpiryHours: row!.bookingExpiryHours,
+    startWindowMinutes: row!.startWindowMinutes,
     updatedAt: row!.updatedAt,
   };
 }
@@ -40,11 +41,11 @@ describe('business booking settings', () => {
       method: 'POST',
       url: '/v1/businesses',
       headers: t.bearer(a.owner.accessToken),
-      payload: businessBody({ bookingSettings: { dailyCapacity: 0, bookingExpiryHours: 168 } }),
+      payload: businessBody({ bookingSettings: { dailyCapacity: 0, bookingExpiryHours: 168, startWindowMinutes: 0 } }),
     });
     expect(res.statusCode).toBe(201);
-    expect(res.json().data.bookingSettings).toEqual({ travelBufferMinutes: 15, dailyCapacity: 0, bookingExpiryHours: 168 });
-    expect(await stored(res.json().data.id)).toMatchObject({ travelBufferMinutes: 15, dailyCapacity: 0, bookingExpiryHours: 168 });
+    expect(res.json().data.bookingSettings).toEqual({ travelBufferMinutes: 15, dailyCapacity: 0, bookingExpiryHours: 168, startWindowMinutes: 0 });
+    expect(await stored(res.json().data.id)).toMatchObject({ travelBufferMinutes: 15, dailyCapacity: 0, bookingExpiryHours: 168, startWindowMinutes: 0 });
   });
 
   it('the owner changes a subset, the rest keeps its value, and reading back shows what was stored', async () => {
@@ -52,9 +53,12 @@ describe('business booking settings', () => {
     expect(first.statusCode).toBe(200);
     expect(first.json().data.bookingSettings).toEqual({ ...DEFAULTS, travelBufferMinutes: 240 });
 
-    const second = await put(a.owner.accessToken, a.businessId, { name: 'Renamed Paws', bookingSettings: { dailyCapacity: 1000, bookingExpiryHours: 1 } });
+    const second = await put(a.owner.accessToken, a.businessId, {
+      name: 'Renamed Paws',
+      bookingSettings: { dailyCapacity: 1000, bookingExpiryHours: 1, startWindowMinutes: 720 },
+    });
     expect(second.statusCode).toBe(200);
-    const expected = { travelBufferMinutes: 240, dailyCapacity: 1000, bookingExpiryHours: 1 };
+    const expected = { travelBufferMinutes: 240, dailyCapacity: 1000, bookingExpiryHours: 1, startWindowMinutes: 720 };
     expect(second.json().data).toMatchObject({ name: 'Renamed Paws', bookingSettings: expected });
     expect(await stored(a.businessId)).toMatchObject(expected);
 
@@ -73,6 +77,8 @@ describe('business booking settings', () => {
     ['an expiry of 0 hours', { bookingExpiryHours: 0 }, 'body.bookingSettings.bookingExpiryHours'],
     ['an expiry of 169 hours', { bookingExpiryHours: 169 }, 'body.bookingSettings.bookingExpiryHours'],
     ['an expiry given as text', { bookingExpiryHours: '24' }, 'body.bookingSettings.bookingExpiryHours'],
+    ['a start window of -1 minutes', { startWindowMinutes: -1 }, 'body.bookingSettings.startWindowMinutes'],
+    ['a start window of 721 minutes', { startWindowMinutes: 721 }, 'body.bookingSettings.startWindowMinutes'],
   ])('refuses %s with details and changes nothing, on update and on create', async (_label, settings, path) => {
     const before = await stored(a.businessId);
     // A valid field beside the bad one must not be written either.

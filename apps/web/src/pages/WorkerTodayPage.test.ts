@@ -35,6 +35,33 @@ function fakeGeolocation() {
   };
 }
 
+const JOB_CARD = {
+  bookingId: BOOKING,
+  status: 'confirmed',
+  location: { kind: 'owner_home', lat: 51.4751, lng: -0.2069, address: { street: '12 Fulham Road', city: 'London', postalCode: 'SW6 1AA' } },
+  notes: 'Key under the mat',
+  specialInstructions: 'Avoid the park with geese',
+  owner: { name: 'Olivia Owner', phone: '+447700900123' },
+  pets: [
+    {
+      id: 'pet-1',
+      name: 'Biscuit',
+      species: 'dog',
+      breed: 'Beagle',
+      allergies: ['chicken'],
+      medications: [{ name: 'Apoquel', dose: '16 mg', schedule: 'mornings', notes: '' }],
+      temperament: 'Pulls towards squirrels',
+      goodWithKids: true,
+      goodWithPets: null,
+      feedingNotes: 'Half a cup after the walk',
+      careNotes: null,
+      specialNeeds: null,
+      vet: { name: 'Dr Vogel', clinic: 'Fulham Vets', phone: '+442071234567', address: '' },
+      emergencyContact: { name: 'Sam', phone: '+447700900999', relation: 'Neighbour' },
+    },
+  ],
+};
+
 let wrapper: VueWrapper | undefined;
 const NOW = new Date('2025-06-02T06:30:00Z');
 beforeEach(() => {
@@ -63,6 +90,7 @@ function api(overrides: Record<string, Parameters<typeof mockFetch>[0][string]> 
     [`POST /v1/workers/${WORKER}/online`]: ok({ workerId: WORKER, online: true, onlineAt: NOW.toISOString() }),
     [`POST /v1/workers/${WORKER}/offline`]: ok({ workerId: WORKER, online: false }),
     [`POST /v1/bookings/${BOOKING}/on-the-way`]: ok({ onTheWayAt: NOW.toISOString() }),
+    [`GET /v1/bookings/${BOOKING}/job`]: ok(JOB_CARD),
     [`POST /v1/bookings/${BOOKING}/start`]: () => {
       status = 'in_progress';
       return ok(job());
@@ -222,5 +250,48 @@ describe('worker today', () => {
     expect(sentEvents.at(-1)!.body).toMatchObject({ kind: 'poo', clientId: saved.events[BOOKING][0].clientId });
     expect(w.find('[data-testid="pending"]').exists()).toBe(false);
     expect(JSON.parse(localStorage.getItem(TRACK_BUFFER_KEY)!).points).toEqual({});
+  });
+
+  it("shows the job card: address with a navigation link, care notes, the owner's notes and phone", async () => {
+    api();
+    const w = await open();
+    const card = w.find('[data-testid="job-card"]');
+    expect(card.text()).toContain('12 Fulham Road, SW6 1AA London');
+    expect(card.find('a[href^="https://www.google.com/maps/dir/"]').attributes('href')).toBe(
+      'https://www.google.com/maps/dir/?api=1&destination=51.4751,-0.2069',
+    );
+    expect(card.find('a[href="tel:+447700900123"]').exists()).toBe(true);
+    for (const text of [
+      'Key under the mat',
+      'Avoid the park with geese',
+      'chicken',
+      'Apoquel · 16 mg · mornings',
+      'Pulls towards squirrels',
+      'Half a cup after the walk',
+      'Fulham Vets',
+      'Sam (Neighbour)',
+    ])
+      expect(card.text()).toContain(text);
+  });
+
+  it('keeps On my way and Start disabled until the start window opens, saying from when', async () => {
+    const startsAt = new Date(NOW.getTime() + 3 * 3_600_000).toISOString();
+    const job = aBooking({ status: 'confirmed', startsAt, actions: ['start'] });
+    api({ [LIST()]: ok([job]) });
+    const w = await open();
+    const from = new Intl.DateTimeFormat('en-GB', { timeZone: browserTimeZone(), hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+      new Date(NOW.getTime() + 3_600_000),
+    );
+    expect(w.find('[data-testid="set-off-from"]').text()).toBe(`You can set off from ${from}`);
+    expect(button(w, 'On my way').attributes('disabled')).toBeDefined();
+    expect(button(w, 'Start').attributes('disabled')).toBeDefined();
+
+    // With a window of 4 hours, it is open now.
+    wrapper?.unmount();
+    api({ [LIST()]: ok([{ ...job, business: { ...job.business, startWindowMinutes: 240 } }]) });
+    const open4h = await open();
+    expect(open4h.find('[data-testid="set-off-from"]').exists()).toBe(false);
+    expect(button(open4h, 'On my way').attributes('disabled')).toBeUndefined();
+    expect(button(open4h, 'Start').attributes('disabled')).toBeUndefined();
   });
 });

@@ -90,7 +90,7 @@ export function aBooking(overrides: Partial<Booking> = {}): Booking {
     status: 'pending',
     kind: 'slot',
     service: { id: SERVICE, name: 'Solo walk', type: 'walking', priceType: 'per_session' },
-    business: { id: BIZ, name: "Léa's Training", timeZone: 'Europe/Berlin', address: { street: 'Torstraße 1', city: 'Berlin' } },
+    business: { id: BIZ, name: "Léa's Training", timeZone: 'Europe/Berlin', address: { street: 'Torstraße 1', city: 'Berlin' }, startWindowMinutes: 120 },
     worker: { id: WORKER, name: 'Will Worker', photoUrl: null },
     owner: { id: 'owner-1', name: 'Olivia Owner', avatarUrl: null },
     pets: [{ id: PET, name: 'Bello', species: 'dog', photoUrl: null }],

@@ -208,6 +208,8 @@ export const businesses = pgTable(
     dailyCapacity: integer('daily_capacity').notNull().default(10),
     /** Hours a booking request waits for an answer before it expires (never past its start). */
     bookingExpiryHours: integer('booking_expiry_hours').notNull().default(24),
+    /** Minutes before a booking's start from which its worker may set off ("On my way") and start it. */
+    startWindowMinutes: integer('start_window_minutes').notNull().default(120),
     /** Maintained from reviews (a later module); null until the first review. */
     ratingAvg: real('rating_avg'),
     reviewCount: integer('review_count').notNull().default(0),
@@ -221,7 +223,7 @@ export const businesses = pgTable(
     index('businesses_service_area_gist').using('gist', t.serviceArea),
     check(
       'businesses_booking_settings_check',
-      sql`${t.travelBufferMinutes} between 0 and 240 and ${t.dailyCapacity} between 0 and 1000 and ${t.bookingExpiryHours} between 1 and 168`,
+      sql`${t.travelBufferMinutes} between 0 and 240 and ${t.dailyCapacity} between 0 and 1000 and ${t.bookingExpiryHours} between 1 and 168 and ${t.startWindowMinutes} between 0 and 720`,
     ),
   ],
 );
@@ -257,6 +259,21 @@ export const businessPhotos = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('business_photos_business_idx').on(t.businessId)],
+);
+
+/** A pet owner's favourite businesses (at most MAX_FAVOURITE_BUSINESSES each), shown on their home. */
+export const favouriteBusinesses = pgTable(
+  'favourite_businesses',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    businessId: uuid('business_id')
+      .notNull()
+      .references(() => businesses.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.businessId] }), index('favourite_businesses_business_idx').on(t.businessId)],
 );
 
 // ───────────────────────── workers ─────────────────────────

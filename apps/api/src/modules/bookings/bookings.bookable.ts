@@ -24,6 +24,7 @@ const bookableColumns = {
   businessLng: sql<number>`ST_X(${businesses.location}::geometry)`.mapWith(Number),
   travelBufferMinutes: businesses.travelBufferMinutes,
   bookingExpiryHours: businesses.bookingExpiryHours,
+  startWindowMinutes: businesses.startWindowMinutes,
   // What availability decides slots and days by (`rulesOf`), so that it need not read the business again.
   operatingHours: businesses.operatingHours,
   closedDates: businesses.closedDates,

@@ -34,6 +34,7 @@ function detailColumns(userId: string | null) {
     servicePriceType: services.priceType,
     businessName: businesses.name,
     businessTimeZone: businesses.timeZone,
+    businessStartWindowMinutes: businesses.startWindowMinutes,
     businessOwnerId: businesses.ownerId,
     businessAddress: businesses.address,
     workerUserId: workers.userId,

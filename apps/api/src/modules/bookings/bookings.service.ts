@@ -68,6 +68,7 @@ function createdDetails(inserted: NonNullable<Awaited<ReturnType<typeof q.insert
     servicePriceType: bookable.service.priceType,
     businessName: bookable.businessName,
     businessTimeZone: bookable.timeZone,
+    businessStartWindowMinutes: bookable.startWindowMinutes,
     businessOwnerId: bookable.businessOwnerId,
     businessAddress: bookable.businessAddress,
     // Every pet passed `checkPets`: the caller owns or co-owns each one.

@@ -18,6 +18,7 @@ import type { BookingMoneyEvent, BookingPaymentState, BookingPayments } from '..
 import { actingRole, notAllowedMessage, relationOf } from './bookings.access.js';
 import type { BookingMails } from './bookings.mails.js';
 import * as q from './bookings.queries.js';
+import { assertCanSetOff } from './bookings.setoff.js';
 
 /*
  * The one way a booking changes status. It checks who may (403) and whether the state machine has the
@@ -134,6 +135,7 @@ export function createTransitions(d: TransitionDeps) {
         if (payment) money = { kind: 'released', bookingId: id, reason };
         break;
       case 'start':
+        assertCanSetOff(row, now, 'start');
         patch.startedAt = now;
         break;
       case 'complete':

@@ -73,7 +73,13 @@ export function toBookingView(row: BookingDetails, viewer: Pick<Actor, 'id' | 'r
     status: row.status,
     kind: row.kind,
     service: { id: row.serviceId, name: row.serviceName, type: row.serviceType, priceType: row.servicePriceType },
-    business: { id: row.businessId, name: row.businessName, timeZone: row.businessTimeZone, address: row.businessAddress ?? null },
+    business: {
+      id: row.businessId,
+      name: row.businessName,
+      timeZone: row.businessTimeZone,
+      address: row.businessAddress ?? null,
+      startWindowMinutes: row.businessStartWindowMinutes,
+    },
     worker:
       row.workerId && row.workerFirstName !== null
         ? {

@@ -47,6 +47,7 @@ function toColumns(body: UpdateBusinessBody): q.BusinessPatch {
   if (settings?.travelBufferMinutes !== undefined) c.travelBufferMinutes = settings.travelBufferMinutes;
   if (settings?.dailyCapacity !== undefined) c.dailyCapacity = settings.dailyCapacity;
   if (settings?.bookingExpiryHours !== undefined) c.bookingExpiryHours = settings.bookingExpiryHours;
+  if (settings?.startWindowMinutes !== undefined) c.startWindowMinutes = settings.startWindowMinutes;
   return c;
 }
 

@@ -64,6 +64,7 @@ export async function toBusinessView(exec: Executor, row: BusinessRow, access: B
             travelBufferMinutes: row.travelBufferMinutes,
             dailyCapacity: row.dailyCapacity,
             bookingExpiryHours: row.bookingExpiryHours,
+            startWindowMinutes: row.startWindowMinutes,
           },
         }
       : {}),

@@ -10,6 +10,7 @@ import {
 import type { Platform } from '../../platform/platform.js';
 import { Conflict, ValidationFailed } from '../../platform/errors.js';
 import { contactsOf, petsOf } from '../bookings/bookings.queries.js';
+import { assertCanSetOff } from '../bookings/bookings.setoff.js';
 import { walkBooking, workerBooking, type Viewer } from './track.access.js';
 import { acceptBatch, type RawPoint } from './track.js';
 import {
@@ -35,8 +36,6 @@ import { trackingView, walkEventView } from './track.view.js';
 
 /** Points of a walk may still arrive this long after its completion (a phone back online). */
 export const LATE_BATCH_MS = 24 * 3_600_000;
-/** "On my way" is for the hours before the booking, not the day before. */
-export const ON_THE_WAY_WINDOW_MS = 3 * 3_600_000;
 
 type Deps = Pick<Platform, 'db' | 'clock' | 'queue' | 'realtime' | 'notifier'>;
 
@@ -143,7 +142,7 @@ export function createTrackActions(p: Deps, tracks: Pick<Tracks, 'flush' | 'etaF
     const { onTheWayAt, workerId } = await p.db.transaction(async (tx) => {
       const { row } = await workerBooking(tx, viewer, id, true);
       if (row.status !== 'confirmed') throw new Conflict('Only a confirmed booking that has not started can be on its way.');
-      if (row.startsAt.getTime() - now.getTime() > ON_THE_WAY_WINDOW_MS) throw new Conflict('You can set off at most 3 hours before the booking starts.');
+      assertCanSetOff(row, now, 'set off');
       const at = await setOnTheWay(tx, id, now);
       const pets = (await petsOf(tx, [id])).map((pet) => pet.name);
       const workerName = row.workerFirstName ?? 'Your walker';

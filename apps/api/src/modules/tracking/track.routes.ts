@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   bookingIdParamsSchema,
+  jobCardSchema,
   okEnvelope,
   rooms,
   trackBatchResultSchema,
@@ -17,6 +18,7 @@ import { parsePayload } from '../../platform/realtime.js';
 import { readReport } from './report.js';
 import { walkBooking } from './track.access.js';
 import { createTrackActions } from './track.actions.js';
+import { jobCard } from './track.jobcard.js';
 import type { Tracks } from './track.service.js';
 
 const joinSchema = z.object({ bookingId: z.uuid() });
@@ -93,13 +95,30 @@ export function trackRoutes(p: Platform, tracks: Tracks): FastifyPluginAsyncZod 
         schema: {
           tags,
           operationId: 'setOnTheWay',
-          summary: 'The assigned worker sets off to a confirmed booking (at most 3 hours before it starts): the owner is told, the ETA follows',
+          summary:
+            "The assigned worker sets off to a confirmed booking (from the business's start window before it starts, else 409 with allowedFrom): the owner is told, the ETA follows",
           security,
           params,
           response: { 200: okEnvelope(trackingViewSchema) },
         },
       },
       async (request) => ({ success: true as const, data: await actions.onTheWay(request.actor, request.params.id) }),
+    );
+
+    app.get(
+      '/bookings/:id/job',
+      {
+        ...signedIn,
+        schema: {
+          tags,
+          operationId: 'getJobCard',
+          summary: "The worker's job card: address, pets' care notes, the owner's notes, and the owner's phone while confirmed or in progress",
+          security,
+          params,
+          response: { 200: okEnvelope(jobCardSchema) },
+        },
+      },
+      async (request) => ({ success: true as const, data: await jobCard(p.db, request.actor, request.params.id) }),
     );
 
     app.get(

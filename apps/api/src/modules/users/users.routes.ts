@@ -18,6 +18,7 @@ import { createMediaService } from '../media/media.service.js';
 import { receiveUpload, registerUploads } from '../media/media.upload.js';
 import { createAvatarService } from './avatar.service.js';
 import { createPlacesService } from './places.service.js';
+import { favouritesRoutes } from './users.favourites.js';
 import { createUsersService } from './users.service.js';
 
 export function usersModule(p: Platform): FastifyPluginAsyncZod {
@@ -26,6 +27,7 @@ export function usersModule(p: Platform): FastifyPluginAsyncZod {
     const service = createUsersService(p);
     const places = createPlacesService(p);
     const avatars = createAvatarService({ ...p, media: createMediaService({ ...p, log: app.log }) });
+    await app.register(favouritesRoutes(p));
     const tags = ['users'];
     const security = [{ bearerAuth: [] }];
     const signedIn = { preHandler: p.guard.authenticate, config: { allowPendingTwoFactor: true } };

@@ -8,7 +8,7 @@ import BusinessDashboardPage from '../../pages/BusinessDashboardPage.vue';
 let wrapper: VueWrapper | undefined;
 afterEach(() => wrapper?.unmount());
 
-const bookingSettings = { travelBufferMinutes: 20, dailyCapacity: 8, bookingExpiryHours: 12 };
+const bookingSettings = { travelBufferMinutes: 20, dailyCapacity: 8, bookingExpiryHours: 12, startWindowMinutes: 120 };
 const routes = {
   'GET /v1/businesses': ok([aBusiness({ bookingSettings })]),
   [`GET /v1/businesses/${BIZ}/services`]: ok([]),
@@ -45,11 +45,12 @@ describe('business booking settings', () => {
     expect((input(page, 'Pets a day').element as HTMLInputElement).value).toBe('8');
 
     await input(page, 'Time to answer a request').setValue('48');
+    await input(page, 'Workers may set off').setValue('90');
     await page.find('[role="tabpanel"] form').trigger('submit');
     await settle();
 
     expect(net.callsTo(`PUT /v1/businesses/${BIZ}`)[0]?.body).toEqual({
-      bookingSettings: { travelBufferMinutes: 20, dailyCapacity: 8, bookingExpiryHours: 48 },
+      bookingSettings: { travelBufferMinutes: 20, dailyCapacity: 8, bookingExpiryHours: 48, startWindowMinutes: 90 },
     });
   });
 
