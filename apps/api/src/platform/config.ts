@@ -52,7 +52,10 @@ const envSchema = z.object({
     .max(50 * 1024 * 1024)
     .default(5 * 1024 * 1024),
   SEED_DEMO: bool.optional(),
-  MAP_STYLE_URL: z.string().optional(),
+  /** A MapLibre style URL; `builtin` for the built-in offline style only. */
+  MAP_STYLE_URL: z
+    .union([z.literal('builtin'), url(['http', 'https'])])
+    .default('https://tiles.openfreemap.org/styles/liberty'),
   PAYMENTS_PROVIDER: z.enum(['simulated', 'stripe']).default('simulated'),
   STRIPE_SECRET_KEY: z
     .string()
@@ -204,7 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { kind: 'local', dir: path.join(dataDir, 'media') },
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     seedDemo: e.SEED_DEMO ?? (!e.DATABASE_URL && e.APP_ENV !== 'test'),
-    mapStyleUrl: e.MAP_STYLE_URL ?? null,
+    mapStyleUrl: e.MAP_STYLE_URL === 'builtin' ? null : e.MAP_STYLE_URL,
     payments:
       e.PAYMENTS_PROVIDER === 'stripe'
         ? {
