@@ -27,7 +27,12 @@ export function builtInStyle(): StyleSpecification {
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#eef6f3' } },
-      { id: 'graticule', type: 'line', source: 'graticule', paint: { 'line-color': '#cfe3de', 'line-width': ['interpolate', ['linear'], ['zoom'], 4, 0.5, 12, 1.5] } },
+      {
+        id: 'graticule',
+        type: 'line',
+        source: 'graticule',
+        paint: { 'line-color': '#cfe3de', 'line-width': ['interpolate', ['linear'], ['zoom'], 4, 0.5, 12, 1.5] },
+      },
     ],
   };
 }
