@@ -104,6 +104,8 @@ export const tests: E2ETest[] = [
         const consoleErrors = watchConsole(page, { unreachableOrigin });
         await page.goto('/search');
         await page.locator('.result').first().waitFor();
+        // On a phone the map comes after the list, and starts when scrolled to.
+        await page.getByRole('region', { name: 'Map of businesses' }).scrollIntoViewIfNeeded();
         await page.locator('[data-map-style="fallback"]').waitFor({ timeout: 20_000 });
         await page.getByRole('status').filter({ hasText: 'Street map unavailable — showing a simple map' }).waitFor();
         // The businesses are still on the map and the list still works.
