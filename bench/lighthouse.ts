@@ -36,9 +36,12 @@ type Row = {
 };
 
 const started = Date.now();
-console.log('Starting the server (demo data, as for the e2e tests)…');
-const server = await startServer();
+// LIGHTHOUSE_BASE_URL: measure a server that is already running (with the e2e demo data) instead.
+const given = process.env.LIGHTHOUSE_BASE_URL;
+if (!given) console.log('Starting the server (demo data, as for the e2e tests)…');
+const server = given ? { baseUrl: given.replace(/\/$/, ''), stop: async () => undefined } : await startServer();
 console.log(`Server ready at ${server.baseUrl} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+const only = process.env.LIGHTHOUSE_PAGES?.split(',');
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   chromeFlags: [
@@ -80,6 +83,7 @@ try {
   ];
   const rows: Row[] = [];
   for (const [name, route] of pages) {
+    if (only && !only.some((o) => name.startsWith(o))) continue;
     if (route.startsWith('/book/')) await signIn();
     const result = await lighthouse(`${server.baseUrl}${route}`, {
       port: chrome.port,
@@ -89,6 +93,7 @@ try {
     });
     if (!result) throw new Error(`Lighthouse gave no result for ${route}`);
     const { lhr } = result;
+    if (lhr.runtimeError) console.log(`  ${name}: Lighthouse error ${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
     const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
     const contrast = lhr.audits['color-contrast'];
     const failures = (contrast?.details as { items?: { node?: { snippet?: string; explanation?: string } }[] } | undefined)?.items ?? [];
@@ -115,6 +120,8 @@ try {
         .map((i) => `${i.url.replace(server.baseUrl, '')} ${Math.round(i.total)} ms`)
         .join(', ')}`,
     );
+    const shifts = (lhr.audits['layout-shifts']?.details as { items?: { node?: { snippet?: string }; score?: number }[] } | undefined)?.items ?? [];
+    for (const shift of shifts.slice(0, 3)) console.log(`  ${name}: layout shift ${shift.score?.toFixed(3)} ${shift.node?.snippet ?? ''}`);
     console.log(`  ${name}: below 0.9 — ${failing.map((a) => a.id).join(', ') || 'none'}`);
   }
   console.log('\nLighthouse, mobile preset (simulated slow 4G, 4× CPU slow-down), this machine:\n');
