@@ -120,6 +120,17 @@ try {
         .map((i) => `${i.url.replace(server.baseUrl, '')} ${Math.round(i.total)} ms`)
         .join(', ')}`,
     );
+    const lcpItems = (lhr.audits['largest-contentful-paint-element']?.details as { items?: { items?: { node?: { snippet?: string } }[] }[] } | undefined)
+      ?.items;
+    const lcpNode = lcpItems?.[0]?.items?.[0]?.node?.snippet;
+    if (lcpNode) console.log(`  ${name}: largest paint ${lcpNode}`);
+    const tasks = (lhr.audits['long-tasks']?.details as { items?: { url: string; duration: number; startTime: number }[] } | undefined)?.items ?? [];
+    console.log(
+      `  ${name}: long tasks ${tasks
+        .slice(0, 5)
+        .map((t) => `${t.url.replace(server.baseUrl, '')} ${Math.round(t.duration)} ms @${Math.round(t.startTime)}`)
+        .join(', ')}`,
+    );
     const shifts = (lhr.audits['layout-shifts']?.details as { items?: { node?: { snippet?: string }; score?: number }[] } | undefined)?.items ?? [];
     for (const shift of shifts.slice(0, 3)) console.log(`  ${name}: layout shift ${shift.score?.toFixed(3)} ${shift.node?.snippet ?? ''}`);
     console.log(`  ${name}: below 0.9 — ${failing.map((a) => a.id).join(', ') || 'none'}`);
