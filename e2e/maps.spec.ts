@@ -97,8 +97,8 @@ export const tests: E2ETest[] = [
       assert(config.data.mapStyleUrl, 'the e2e server has no MAP_STYLE_URL');
       const unreachableOrigin = new URL(config.data.mapStyleUrl).origin;
       for (const [size, name] of [
-        [{ width: 1280, height: 860 }, '60-search-map-fallback'],
-        [PHONE, '61-search-map-fallback-phone'],
+        [{ width: 1280, height: 860 }, '70-search-map-fallback'],
+        [PHONE, '71-search-map-fallback-phone'],
       ] as const) {
         const page = await newPage(size);
         const consoleErrors = watchConsole(page, { unreachableOrigin });
@@ -133,7 +133,7 @@ export const tests: E2ETest[] = [
         assert((await page.locator('[data-map-style="configured"]').count()) === 1, 'the map left the configured style');
         assert((await page.getByText('Street map unavailable').count()) === 0, 'the fallback notice shows with a working style');
         assert(style.requests() >= 1, 'the configured style was never fetched');
-        await screenshot(page, '62-search-map-configured-style');
+        await screenshot(page, '72-search-map-configured-style');
         consoleErrors.assertNone('on /search with a configured map style');
       } finally {
         await style.close();

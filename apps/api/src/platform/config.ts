@@ -53,9 +53,7 @@ const envSchema = z.object({
     .default(5 * 1024 * 1024),
   SEED_DEMO: bool.optional(),
   /** A MapLibre style URL; `builtin` for the built-in offline style only. */
-  MAP_STYLE_URL: z
-    .union([z.literal('builtin'), url(['http', 'https'])])
-    .default('https://tiles.openfreemap.org/styles/liberty'),
+  MAP_STYLE_URL: z.union([z.literal('builtin'), url(['http', 'https'])]).default('https://tiles.openfreemap.org/styles/liberty'),
   PAYMENTS_PROVIDER: z.enum(['simulated', 'stripe']).default('simulated'),
   STRIPE_SECRET_KEY: z
     .string()

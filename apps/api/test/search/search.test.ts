@@ -337,6 +337,9 @@ describe('markers, services and config', () => {
   it('GET /v1/config tells the web app which map style and payment provider to use', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/config' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ success: true, data: { mapStyleUrl: 'https://tiles.openfreemap.org/styles/liberty', payments: { provider: 'simulated', publishableKey: null } } });
+    expect(res.json()).toEqual({
+      success: true,
+      data: { mapStyleUrl: 'https://tiles.openfreemap.org/styles/liberty', payments: { provider: 'simulated', publishableKey: null } },
+    });
   });
 });
