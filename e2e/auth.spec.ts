@@ -16,7 +16,7 @@ async function signIn(page: Page, address: string, password: string) {
 export const tests: E2ETest[] = [
   {
     name: 'a pet owner signs up, confirms the e-mail, signs in, and resets a forgotten password',
-    async run({ newPage, screenshot, dataDir }) {
+    async run({ newPage, screenshot, dataDir, expectFailure }) {
       const page = await newPage();
       // No request known to fail: the signed-out pages below must not try to refresh a session they do not have.
       const consoleErrors = watchConsole(page);
@@ -95,6 +95,7 @@ export const tests: E2ETest[] = [
       consoleErrors.assertNone('on the signed-out pages after sign-out (dashboard redirect, sign-in, forgot and reset password)');
 
       // The old password no longer works; the new one does.
+      expectFailure(page, /\/v1\/auth\/login$/, 401);
       await page.getByRole('link', { name: 'Sign in', exact: true }).last().click();
       await signIn(page, email, firstPassword);
       const error = page.getByRole('alert');
@@ -111,7 +112,7 @@ export const tests: E2ETest[] = [
   },
   {
     name: 'a wrong password shows an error, and signed-out visitors are sent to sign-in',
-    async run({ newPage, screenshot }) {
+    async run({ newPage, screenshot, expectFailure }) {
       const page = await newPage({ width: 375, height: 740 });
       const consoleErrors = watchConsole(page);
 
@@ -127,6 +128,7 @@ export const tests: E2ETest[] = [
       await page.waitForURL((url) => url.pathname === '/signin');
       await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
 
+      expectFailure(page, /\/v1\/auth\/login$/, 401);
       await signIn(page, 'nobody@example.com', 'not the right password');
       const error = page.getByRole('alert');
       await error.waitFor();

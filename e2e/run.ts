@@ -44,10 +44,11 @@ const browser = await chromium.launch({
 
 try {
   for (const test of selected) {
-    const { ctx, close } = contextFor(browser, server.baseUrl, server.dataDir);
+    const { ctx, finish, close } = contextFor(browser, server.baseUrl, server.dataDir);
     const t0 = Date.now();
     try {
       await test.run(ctx);
+      await finish();
       passed += 1;
       console.log(`✓ ${test.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     } catch (err) {

@@ -81,6 +81,8 @@ export const workerSchema = z.object({
   id: z.string(),
   userId: z.string(),
   businessId: z.string(),
+  /** The name of the worker's business, also while it is not yet public (its own worker sees it on their page). */
+  businessName: z.string(),
   firstName: z.string(),
   lastName: z.string(),
   bio: z.string().nullable(),

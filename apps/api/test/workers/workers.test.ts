@@ -36,6 +36,16 @@ describe('worker profiles', () => {
     expect((await t.app.inject({ url: '/v1/workers/me' })).statusCode).toBe(401);
   });
 
+  it('GET /workers/me: a worker of a business that is not public yet still reads its name', async () => {
+    const own = await t.app.inject({ url: '/v1/workers/me', headers: t.bearer(pending.worker.accessToken) });
+    expect(own.statusCode).toBe(200);
+    const business = await t.app.inject({ url: `/v1/businesses/${pending.businessId}`, headers: t.bearer(pending.owner.accessToken) });
+    expect(business.statusCode).toBe(200);
+    expect(own.json().data.businessName).toBe(business.json().data.name);
+    // The public page of that business does not exist yet for its worker: the name came with the worker record.
+    expect((await t.app.inject({ url: `/v1/businesses/${pending.businessId}`, headers: t.bearer(pending.worker.accessToken) })).statusCode).toBe(404);
+  });
+
   it('GET /workers/:id: public fields when the business is public; time off for self, owner and admins', async () => {
     const url = `/v1/workers/${verified.worker.workerId}`;
     await t.app.inject({ method: 'PUT', url: `${url}/availability`, headers: t.bearer(verified.worker.accessToken), payload: availability });

@@ -11,6 +11,7 @@ export type Worker = {
   id: string;
   userId: string;
   businessId: string;
+  businessName: string;
   firstName: string;
   lastName: string;
   bio: string | null;

@@ -4,19 +4,17 @@ import { mockFetch, ok } from '../test/fetchMock';
 import { useWorkerStore } from './worker';
 
 const BIZ = '33333333-3333-4333-8333-333333333333';
-const me = { id: 'w2', userId: 'user-2', businessId: BIZ, firstName: 'Wim', lastName: 'W', weeklyAvailability: [], timeOff: [] };
+const me = { id: 'w2', userId: 'user-2', businessId: BIZ, businessName: 'Happy Paws', firstName: 'Wim', lastName: 'W', weeklyAvailability: [], timeOff: [] };
 
 beforeEach(() => setActivePinia(createPinia()));
 
 describe('worker store', () => {
-  it('loads the own worker record and the name of its business', async () => {
-    mockFetch({
-      'GET /v1/workers/me': ok(me),
-      [`GET /v1/businesses/${BIZ}`]: ok({ id: BIZ, name: 'Happy Paws' }),
-    });
+  it('loads the own worker record with the name of its business, asking nothing else', async () => {
+    const net = mockFetch({ 'GET /v1/workers/me': ok(me) });
     const store = useWorkerStore();
 
     await store.load();
+    expect(net.calls).toHaveLength(1);
 
     expect(store.worker?.id).toBe('w2');
     expect(store.businessName).toBe('Happy Paws');
@@ -32,7 +30,6 @@ describe('worker store', () => {
   it('saves availability without the ids of time off', async () => {
     const net = mockFetch({
       'GET /v1/workers/me': ok(me),
-      [`GET /v1/businesses/${BIZ}`]: ok({ id: BIZ, name: 'Happy Paws' }),
       'PUT /v1/workers/w2/availability': (call) => ok({ ...me, ...(call.body as object) }),
     });
     const store = useWorkerStore();

@@ -1,7 +1,6 @@
 /** The signed-in worker's own record: profile and availability. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { businessesApi } from '../api/businesses';
 import { ApiError } from '../api/client';
 import { mediaApi } from '../api/media';
 import { workersApi, type TimeOff, type WeeklyWindow, type Worker, type WorkerProfileInput } from '../api/workers';
@@ -11,7 +10,7 @@ export const useWorkerStore = defineStore('worker', () => {
   const businessName = ref<string | null>(null);
   const loaded = ref(false);
 
-  /** GET /v1/workers/me; the business name comes from its page when the business is public. */
+  /** GET /v1/workers/me (with the business's name, also while the business is not yet public). */
   async function load(): Promise<Worker | null> {
     try {
       worker.value = (await workersApi.mine()).data;
@@ -20,10 +19,7 @@ export const useWorkerStore = defineStore('worker', () => {
       if (!(err instanceof ApiError) || err.status !== 404) throw err;
       worker.value = null;
     }
-    if (worker.value) {
-      const business = await businessesApi.get(worker.value.businessId).catch(() => null);
-      businessName.value = business?.data.name ?? null;
-    }
+    businessName.value = worker.value?.businessName ?? null;
     loaded.value = true;
     return worker.value;
   }

@@ -12,6 +12,7 @@ const workerColumns = {
   firstName: users.firstName,
   lastName: users.lastName,
   businessOwnerId: businesses.ownerId,
+  businessName: businesses.name,
   cursorKey: cursorKey(workers.createdAt, workers.id),
 };
 export type WorkerRow = NonNullable<Awaited<ReturnType<typeof findVisibleWorker>>>;

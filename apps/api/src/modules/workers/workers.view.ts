@@ -30,6 +30,7 @@ export async function workerViews(exec: Executor, rows: WorkerRow[], viewer: Act
       id: row.id,
       userId: row.userId,
       businessId: row.businessId,
+      businessName: row.businessName,
       firstName: row.firstName,
       lastName: row.lastName,
       bio: row.bio,
