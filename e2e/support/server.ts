@@ -84,7 +84,7 @@ export async function startServer(timeoutMs = 120_000): Promise<RunningServer> {
     // assets and the booking tests' polling) is far more than one real visitor sends.
     RATE_LIMIT_MAX: '10000',
     SEED_DEMO: 'false',
-    MAP_STYLE_URL: `http://127.0.0.1:${mapStylePort}/style.json`,
+    MAP_STYLE_URL: `http://127.0.0.1:${mapStylePort}/e2e-unreachable-map/style.json`,
   };
   // PGlite allows one process at a time, so the demo data is written before the server opens the database.
   if (process.env.E2E_SEED !== '0') output += await seedDemoData(env);
