@@ -94,7 +94,7 @@ async function bookThroughForm(page: Page, businessId: string, service: Service,
   await page.locator('[data-map-ready="true"]').first().waitFor({ timeout: 20_000 });
   const box = (await map.boundingBox())!;
   await map.click({ position: { x: box.width / 2, y: box.height / 2 } });
-  await page.getByText(/^Chosen: latitude 52\.\d+, longitude 13\.\d+$/).waitFor();
+  await page.getByText(/^Pin placed/).waitFor();
   await page.getByLabel('Street and number').fill('Invalidenstraße 43');
   await page.getByLabel('Special instructions').fill('Bello pulls on the lead near cats.');
 }

@@ -204,7 +204,9 @@ export const tests: E2ETest[] = [
       await page.waitForURL(`**/businesses/${first.id}`);
       await page.getByRole('heading', { name: first.name, level: 1 }).waitFor();
       await page.getByRole('heading', { name: 'Services and prices' }).waitFor();
-      await page.getByText('Reviews coming soon.').waitFor();
+      // No invented ratings: the seed leaves every business without reviews, and the page says so.
+      await page.getByText(/^No reviews yet\. Owners can review/).waitFor();
+      assert(!(await page.getByText(/\d+ reviews?\b/).count()), 'the business page shows a review count that no review backs');
       await mapCanvas(page, 'Service area map');
       await screenshot(page, '23-business-page');
 

@@ -73,7 +73,10 @@ if (config.seedDemo && !rowsOf(await app.platform.db.execute(sql`select 1 from u
     try {
       const demo = await seedDemoBookings(app, result.businessIds[0]);
       const lines = demo.bookings.map((b) => `  ${b.number} ${b.status.padEnd(9)} ${b.startsAt}`);
-      firstStart.push(`Demo bookings for ${demo.pet}, the demo owner's dog:`, ...(lines.length ? lines : ['  (no free slot found)']));
+      firstStart.push(
+        `Demo bookings for ${demo.pet}, the demo owner's dog, at the owner's saved home (${demo.home}):`,
+        ...(lines.length ? lines : ['  (no free slot found)']),
+      );
     } catch (err) {
       app.log.warn({ err }, 'demo bookings were not created');
     }

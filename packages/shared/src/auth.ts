@@ -70,6 +70,8 @@ export const userSchema = z.object({
   firstName: z.string(),
   lastName: z.string(),
   phone: z.string().nullable(),
+  /** `/v1/media/<id>/thumbnail` of the person's picture, or null (show initials). */
+  avatarUrl: z.string().nullable(),
   role: z.enum(ROLES),
   emailVerified: z.boolean(),
   twoFactorEnabled: z.boolean(),

@@ -338,9 +338,11 @@ export const bookingSchema = z.object({
   status: z.enum(BOOKING_STATUSES),
   kind: z.enum(BOOKING_KINDS),
   service: z.object({ id: z.string(), name: z.string(), type: z.enum(SERVICE_TYPES), priceType: z.enum(PRICE_TYPES) }),
-  business: z.object({ id: z.string(), name: z.string(), timeZone: z.string() }),
+  /** `address`: where at-business services happen. */
+  business: z.object({ id: z.string(), name: z.string(), timeZone: z.string(), address: addressResponseSchema.nullable() }),
+  /** `photoUrl`: the worker's profile photo, else their own picture. */
   worker: z.object({ id: z.string(), name: z.string(), photoUrl: nullableString }).nullable(),
-  owner: z.object({ id: z.string(), name: z.string() }),
+  owner: z.object({ id: z.string(), name: z.string(), avatarUrl: nullableString }),
   pets: z.array(z.object({ id: z.string(), name: z.string(), species: z.enum(SPECIES), photoUrl: nullableString })),
   startsAt: z.string(),
   endsAt: z.string(),

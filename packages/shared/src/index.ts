@@ -5,6 +5,7 @@ export * from './auth.js';
 export * from './jobs.js';
 export * from './settings.js';
 export * from './media.js';
+export * from './places.js';
 export * from './pets.js';
 export * from './businesses.js';
 export * from './workers.js';

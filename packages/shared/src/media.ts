@@ -17,7 +17,7 @@ export type MediaPurpose = (typeof MEDIA_PURPOSES)[number];
 /** Purposes whose upload must be a PDF; every other purpose takes a JPEG, PNG or WebP image. */
 export const DOCUMENT_PURPOSES = ['vaccination_document', 'business_document'] as const satisfies readonly MediaPurpose[];
 /** Images anyone may load once a business or worker profile uses them. */
-export const PUBLIC_MEDIA_PURPOSES = ['business_logo', 'business_cover', 'business_photo', 'worker_photo'] as const satisfies readonly MediaPurpose[];
+export const PUBLIC_MEDIA_PURPOSES = ['business_logo', 'business_cover', 'business_photo', 'worker_photo', 'avatar'] as const satisfies readonly MediaPurpose[];
 
 export const mediaPurposeSchema = z.enum(MEDIA_PURPOSES, { message: `Choose one of: ${MEDIA_PURPOSES.join(', ')}.` });
 

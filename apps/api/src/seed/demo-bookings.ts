@@ -1,5 +1,20 @@
+import crypto from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import { renderPersonPicture, renderPetPicture } from './illustrations.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed-city.js';
+import { STREETS } from './vocabulary.js';
+
+const COUNTRY_NAMES: Record<string, string> = { GB: 'United Kingdom', DE: 'Germany', FR: 'France', US: 'United States', NL: 'Netherlands' };
+
+/** A multipart body with one file part, as a browser sends an upload. */
+function multipartFile(png: Buffer) {
+  const boundary = `----walkydoggy-seed-${crypto.randomBytes(6).toString('hex')}`;
+  const head = `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="picture.png"\r\ncontent-type: image/png\r\n\r\n`;
+  return {
+    payload: Buffer.concat([Buffer.from(head), png, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
 
 /**
  * A few bookings between the demo sign-ins, so a first look at the app shows a pet owner with upcoming
@@ -7,17 +22,23 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed-city.js';
  * through the API itself (sign-in, availability, booking, test-mode payment, confirmation), so they obey
  * every rule a real booking does.
  */
-export type DemoBookings = { pet: string; bookings: { number: string; status: string; startsAt: string }[] };
+export type DemoBookings = { pet: string; home: string; bookings: { number: string; status: string; startsAt: string }[] };
 
 type Json = { data?: unknown; error?: { message?: string } };
 
 export async function seedDemoBookings(app: FastifyInstance, businessId: string): Promise<DemoBookings> {
-  async function call<T>(token: string | null, method: InjectOptions['method'], url: string, payload?: unknown): Promise<T> {
+  async function call<T>(
+    token: string | null,
+    method: InjectOptions['method'],
+    url: string,
+    payload?: unknown,
+    upload?: ReturnType<typeof multipartFile>,
+  ): Promise<T> {
     const res = await app.inject({
       method,
       url,
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-      headers: token ? { authorization: `Bearer ${token}` } : {},
+      ...(upload ? { payload: upload.payload } : payload !== undefined ? { payload: payload as object } : {}),
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(upload?.headers ?? {}) },
     });
     const body = res.json<Json>();
     if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${body.error?.message ?? ''}`);
@@ -36,7 +57,25 @@ export async function seedDemoBookings(app: FastifyInstance, businessId: string)
     energyLevel: 'high',
     careNotes: 'Pulls towards squirrels; loves the pond.',
   });
-  const place = await call<{ location: { lat: number; lng: number }; address: Record<string, string | null> }>(null, 'GET', `/v1/businesses/${businessId}`);
+  // Pictures through the same endpoints (and media pipeline) as a person's own uploads.
+  await call(owner, 'POST', '/v1/users/me/avatar', undefined, multipartFile(await renderPersonPicture(3)));
+  await call(owner, 'POST', `/v1/pets/${pet.id}/photos`, undefined, multipartFile(await renderPetPicture(0, 'dog')));
+  const shop = await call<{ location: { lat: number; lng: number }; address: Record<string, string | null> }>(null, 'GET', `/v1/businesses/${businessId}`);
+  // The owner's home: a street in the business's district, a few hundred metres away (inside any service area).
+  const home = await call<{
+    location: { lat: number; lng: number };
+    address: { street: string; city: string; postalCode: string | null; country: string | null };
+  }>(owner, 'POST', '/v1/users/me/places', {
+    kind: 'home',
+    address: {
+      street: `${12 + (businessId.charCodeAt(0) % 40)} ${STREETS[businessId.charCodeAt(1) % STREETS.length]}`,
+      city: shop.address.city ?? 'London',
+      postalCode: shop.address.postalCode ?? null,
+      country: COUNTRY_NAMES[shop.address.country ?? ''] ?? shop.address.country ?? null,
+    },
+    location: { lat: Number((shop.location.lat + 0.004).toFixed(6)), lng: Number((shop.location.lng - 0.005).toFixed(6)) },
+  });
+  const homeLine = `${home.address.street}, ${[home.address.postalCode, home.address.city].filter(Boolean).join(' ')}`;
   const services = await call<{ id: string; type: string }[]>(null, 'GET', `/v1/businesses/${businessId}/services?limit=50`);
 
   // The first at-home service with two free slots of one worker on different days in the next two weeks.
@@ -72,7 +111,7 @@ export async function seedDemoBookings(app: FastifyInstance, businessId: string)
           petIds: [pet.id],
           startsAt,
           workerId: worker.workerId,
-          location: { kind: 'owner_home', lat: place.location.lat, lng: place.location.lng, address: place.address },
+          location: { kind: 'owner_home', lat: home.location.lat, lng: home.location.lng, address: home.address },
           notes: i === 0 ? 'Key is with the concierge.' : 'Please avoid the main road.',
         });
         const { payment } = await call<{ payment: { id: string } }>(owner, 'POST', '/v1/payments/intent', { bookingId: booking.id });
@@ -81,8 +120,8 @@ export async function seedDemoBookings(app: FastifyInstance, businessId: string)
         const status = i === 0 ? (await call<{ status: string }>(business, 'POST', `/v1/bookings/${booking.id}/confirm`)).status : 'pending';
         made.push({ number: booking.number, status, startsAt });
       }
-      return { pet: pet.name, bookings: made };
+      return { pet: pet.name, home: homeLine, bookings: made };
     }
   }
-  return { pet: pet.name, bookings: [] };
+  return { pet: pet.name, home: homeLine, bookings: [] };
 }

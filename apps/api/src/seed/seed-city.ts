@@ -6,6 +6,8 @@ import type { Storage } from '../platform/storage.js';
 import { createPasswordHasher } from '../platform/passwords.js';
 import { CITIES, findCity, type City } from './cities.js';
 import { createRng, type Rng } from './rng.js';
+import { processImage } from '../modules/media/media.images.js';
+import { renderPersonPicture } from './illustrations.js';
 import { renderBusinessPhoto } from './photos.js';
 import { FIRST_NAMES, LAST_NAMES, NAME_STEMS, SERVICE_CATALOG, STREETS, type ServiceType } from './vocabulary.js';
 
@@ -28,7 +30,7 @@ export type SeedOptions = {
   /** Shares of verification states; the remainder is suspended. */
   verifiedShare?: number;
   pendingShare?: number;
-  /** Cover photos rendered with sharp and stored; only worth it for a small demo. */
+  /** Cover photos and worker portraits rendered with sharp and stored; only worth it for a small demo. */
   photos?: boolean;
   /** Also create the fixed demo sign-ins (those that do not exist yet). */
   demoAccounts?: boolean;
@@ -52,6 +54,7 @@ export type SeedResult = {
     workers: number;
     serviceWorkers: number;
     photos: number;
+    portraits: number;
   };
   /** Why no photos were stored, when they were asked for. */
   photoProblem: string | null;
@@ -73,8 +76,17 @@ const insertUsers = (json: string) => sql`insert into users (id, email, password
 const insertMedia = (
   json: string,
 ) => sql`insert into media (id, owner_id, purpose, kind, mime_type, size_bytes, storage_key, thumbnail_key, width, height, sha256)
-  select x.id, x.owner_id, 'business_cover', 'image', 'image/jpeg', x.size_bytes, x.storage_key, x.thumbnail_key, x.width, x.height, x.sha256
-  from jsonb_to_recordset(${json}::jsonb) as x(id uuid, owner_id uuid, size_bytes int, storage_key text, thumbnail_key text, width int, height int, sha256 text)`;
+  select x.id, x.owner_id, x.purpose, 'image', x.mime_type, x.size_bytes, x.storage_key, x.thumbnail_key, x.width, x.height, x.sha256
+  from jsonb_to_recordset(${json}::jsonb) as x(id uuid, owner_id uuid, purpose text, mime_type text, size_bytes int, storage_key text,
+    thumbnail_key text, width int, height int, sha256 text)`;
+
+const PORTRAIT_VARIANTS = 12;
+
+/** Pictures of people: the worker profile photo and the person's own avatar (set after the rows exist). */
+const setWorkerPhotos = (json: string) => sql`update workers w set photo_media_id = x.media_id
+  from jsonb_to_recordset(${json}::jsonb) as x(worker_id uuid, media_id uuid) where w.id = x.worker_id`;
+const setAvatars = (json: string) => sql`update users u set avatar_media_id = x.media_id
+  from jsonb_to_recordset(${json}::jsonb) as x(user_id uuid, media_id uuid) where u.id = x.user_id`;
 
 // The service area is a circle-ish polygon around the address, built by PostGIS in metres.
 const insertBusinesses = (json: string) => sql`insert into businesses (id, owner_id, name, description, type, contact_email, contact_phone, website,
@@ -180,7 +192,19 @@ export async function seedCity(db: Db, storage: Storage | null, opts: SeedOption
   const businessRows: Row[] = [];
   const serviceRows: Row[] = [];
   const servicesOf: string[][] = [];
-  const counts = { owners: 0, businesses: 0, verified: 0, pending: 0, suspended: 0, withArea: 0, services: 0, workers: 0, serviceWorkers: 0, photos: 0 };
+  const counts = {
+    owners: 0,
+    businesses: 0,
+    verified: 0,
+    pending: 0,
+    suspended: 0,
+    withArea: 0,
+    services: 0,
+    workers: 0,
+    serviceWorkers: 0,
+    photos: 0,
+    portraits: 0,
+  };
   for (let i = 0; i < opts.businesses; i++) {
     const owner = person();
     const ownerId = i === 0 && demoBusinessOwner ? demoBusinessOwner : crypto.randomUUID();
@@ -205,7 +229,6 @@ export async function seedCity(db: Db, storage: Storage | null, opts: SeedOption
     counts[status]++;
     const hasArea = rng.chance(areaShare);
     if (hasArea) counts.withArea++;
-    const rated = rng.chance(0.75);
     const id = crypto.randomUUID();
     businessRows.push({
       id,
@@ -230,8 +253,9 @@ export async function seedCity(db: Db, storage: Storage | null, opts: SeedOption
       operating_hours: operatingHours(rng),
       verification_status: status,
       premium: rng.chance(0.1),
-      rating_avg: rated ? Number((3.2 + rng.next() * 1.8).toFixed(1)) : null,
-      review_count: rated ? rng.int(1, 250) : 0,
+      // No invented ratings: they come from real reviews (issue 12).
+      rating_avg: null,
+      review_count: 0,
       cover_media_id: null,
     });
     const ids: string[] = [];
@@ -289,6 +313,8 @@ export async function seedCity(db: Db, storage: Storage | null, opts: SeedOption
 
   // Photos go to storage before the transaction: a failed upload must not hold the database.
   const mediaRows: Row[] = [];
+  const workerPhotoRows: Row[] = [];
+  const avatarRows: Row[] = [];
   let photoProblem: string | null = null;
   if (opts.photos) {
     if (!storage) photoProblem = 'no storage was given';
@@ -308,6 +334,8 @@ export async function seedCity(db: Db, storage: Storage | null, opts: SeedOption
               mediaRows.push({
                 id: mediaId,
                 owner_id: b.owner_id,
+                purpose: 'business_cover',
+                mime_type: 'image/jpeg',
                 size_bytes: photo.full.length,
                 storage_key: key,
                 thumbnail_key: thumbnailKey,
@@ -319,10 +347,46 @@ export async function seedCity(db: Db, storage: Storage | null, opts: SeedOption
             }),
           );
         counts.photos = mediaRows.length;
+        // Every worker gets a drawn portrait as profile photo and avatar; so does the demo business owner.
+        const people: { userId: string; workerId: string | null }[] = workerRows.map((w) => ({ userId: String(w.user_id), workerId: String(w.id) }));
+        if (demoBusinessOwner) people.push({ userId: demoBusinessOwner, workerId: null });
+        // A few drawings, reused: rendering one per person would cost seconds in a large city.
+        const drawings = new Map<number, Awaited<ReturnType<typeof processImage>>>();
+        for (const [i, person] of people.entries()) {
+          const variant = (i + (opts.seed ?? 42)) % PORTRAIT_VARIANTS;
+          const picture = drawings.get(variant) ?? (await processImage(await renderPersonPicture(variant)));
+          drawings.set(variant, picture);
+          for (const purpose of person.workerId ? (['worker_photo', 'avatar'] as const) : (['avatar'] as const)) {
+            const mediaId = crypto.randomUUID();
+            const folder = purpose.replace(/_/g, '-');
+            const key = `${folder}/${mediaId}.webp`;
+            const thumbnailKey = `${folder}/${mediaId}-thumb.webp`;
+            await storage.put(key, picture.body, picture.mimeType);
+            await storage.put(thumbnailKey, picture.thumbnail, 'image/webp');
+            mediaRows.push({
+              id: mediaId,
+              owner_id: person.userId,
+              purpose,
+              mime_type: picture.mimeType,
+              size_bytes: picture.body.length,
+              storage_key: key,
+              thumbnail_key: thumbnailKey,
+              width: picture.width,
+              height: picture.height,
+              sha256: crypto.createHash('sha256').update(picture.body).digest('hex'),
+            });
+            if (purpose === 'worker_photo') workerPhotoRows.push({ worker_id: person.workerId, media_id: mediaId });
+            else avatarRows.push({ user_id: person.userId, media_id: mediaId });
+          }
+        }
+        counts.portraits = people.length;
       } catch (err) {
         photoProblem = (err as Error).message;
         for (const b of businessRows) b.cover_media_id = null;
         mediaRows.length = 0;
+        workerPhotoRows.length = 0;
+        avatarRows.length = 0;
+        counts.photos = counts.portraits = 0;
       }
     }
   }
@@ -335,6 +399,8 @@ export async function seedCity(db: Db, storage: Storage | null, opts: SeedOption
     await insertBatches(tx, serviceRows, batch, insertServices);
     await insertBatches(tx, workerRows, batch, insertWorkers);
     await insertBatches(tx, serviceWorkerRows, batch * 2, insertServiceWorkers);
+    await insertBatches(tx, workerPhotoRows, batch, setWorkerPhotos);
+    await insertBatches(tx, avatarRows, batch, setAvatars);
   });
   return {
     city,
@@ -351,7 +417,7 @@ export function describeSeed(result: SeedResult): string {
   const c = result.counts;
   const lines = [
     `Seeded ${c.businesses} businesses around ${result.city.name} (${c.verified} verified, ${c.pending} pending, ${c.suspended} suspended; ${c.withArea} with a service area), ` +
-      `${c.services} services, ${c.workers} workers${c.photos ? `, ${c.photos} photos` : ''} in ${(result.ms / 1000).toFixed(1)} s.`,
+      `${c.services} services, ${c.workers} workers${c.photos ? `, ${c.photos} photos, ${c.portraits} portraits` : ''} in ${(result.ms / 1000).toFixed(1)} s.`,
   ];
   if (result.photoProblem) lines.push(`No photos: ${result.photoProblem}.`);
   if (result.demo.accounts.length) {

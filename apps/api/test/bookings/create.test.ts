@@ -119,7 +119,7 @@ describe('POST /v1/bookings', () => {
     const { token } = await t.linkFor(coOwner.email, '/invitations/pet');
     expect((await call(t, coOwner, 'POST', '/v1/pet-invitations/accept', { token })).statusCode).toBe(200);
     const b = await booked(t, coOwner, bookingBody(m, { startsAt: berlin(nextDay(), '10:00') }));
-    expect(b.owner).toEqual({ id: coOwner.id, name: 'Robin Walker' });
+    expect(b.owner).toEqual({ id: coOwner.id, name: 'Robin Walker', avatarUrl: null });
   });
 
   it('refuses every failing check with its field path, and writes nothing', async () => {

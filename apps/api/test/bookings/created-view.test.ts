@@ -82,7 +82,7 @@ describe('the 201 of POST /v1/bookings is the booking as GET shows it', () => {
     const body = bookingBody(m, { startsAt: berlin(nextDay(), '16:30') });
     const key = { 'idempotency-key': crypto.randomUUID() };
     const first = await expectSameAsGet(coOwner, body, key);
-    expect(first.owner).toEqual({ id: coOwner.id, name: 'Robin Walker' });
+    expect(first.owner).toEqual({ id: coOwner.id, name: 'Robin Walker', avatarUrl: null });
     const replay = await book(t, coOwner, body, key);
     expect(replay.statusCode).toBe(201);
     expect(replay.json().data).toEqual(first);

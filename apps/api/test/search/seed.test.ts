@@ -95,6 +95,22 @@ describe('seedCity', () => {
     const photos = (res.json().data as { photo: { url: string } | null }[]).filter((b) => b.photo);
     expect(photos.length).toBeGreaterThan(10);
     for (const b of photos) expect(b.photo!.url).toMatch(/^\/v1\/media\/[0-9a-f-]{36}\/file$/);
+    // Every worker has a drawn portrait as profile photo and avatar (re-encoded WebP, like an upload), loadable by anyone.
+    expect(result.counts.portraits).toBe(121);
+    expect(await count(sql`select count(*)::int as n from workers w join media m on m.id = w.photo_media_id where m.purpose = 'worker_photo'`)).toBe(120);
+    expect(
+      await count(
+        sql`select count(*)::int as n from users u join media m on m.id = u.avatar_media_id where m.purpose = 'avatar' and m.mime_type = 'image/webp'`,
+      ),
+    ).toBe(121);
+    const [avatar] = rowsOf<{ id: string }>(await t.db.execute(sql`select avatar_media_id as id from users where email = ${DEMO_ACCOUNTS.business}`));
+    const picture = await t.app.inject({ url: `/v1/media/${avatar!.id}/thumbnail` });
+    expect(picture.statusCode).toBe(200);
+    expect(picture.headers['content-type']).toBe('image/webp');
+  });
+
+  it('invents no ratings: every business starts with no reviews', async () => {
+    expect(await count(sql`select count(*)::int as n from businesses where rating_avg is not null or review_count <> 0`)).toBe(0);
   });
 
   it('is found by the search', async () => {

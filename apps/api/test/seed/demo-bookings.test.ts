@@ -50,4 +50,25 @@ describe('demo bookings', () => {
     expect(starts[0]!.toISOString().slice(0, 10)).not.toBe(starts[1]!.toISOString().slice(0, 10));
     for (const s of starts) expect(s.getTime()).toBeGreaterThan(t.clock.now().getTime());
   });
+
+  it('gives the demo owner a saved home, a picture and a photo of the dog, and books at that home by its address', async () => {
+    const [owner] = rowsOf<{ id: string; avatar: string | null }>(
+      await t.db.execute(sql`select id, avatar_media_id as avatar from users where email = 'owner@demo.walkydoggy.test'`),
+    );
+    expect(owner!.avatar).not.toBeNull();
+    const places = rowsOf<{ kind: string; address: { street: string; city: string } }>(
+      await t.db.execute(sql`select kind, address from user_places where user_id = ${owner!.id}`),
+    );
+    expect(places).toEqual([{ kind: 'home', address: expect.objectContaining({ city: 'London', street: expect.stringMatching(/^\d+ \w/) }) }]);
+    expect(demo.home).toContain(places[0]!.address.street);
+    const petPhotos = rowsOf<{ n: number }>(
+      await t.db.execute(sql`select count(*)::int as n from pet_photos pp join pets p on p.id = pp.pet_id where p.name = 'Biscuit'`),
+    );
+    expect(petPhotos[0]!.n).toBe(1);
+    const addresses = rowsOf<{ kind: string; street: string }>(
+      await t.db.execute(sql`select location_kind as kind, address->>'street' as street from bookings where owner_id = ${owner!.id}`),
+    );
+    expect(addresses.length).toBe(2);
+    for (const a of addresses) expect(a).toEqual({ kind: 'owner_home', street: places[0]!.address.street });
+  });
 });

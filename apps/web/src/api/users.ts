@@ -1,6 +1,7 @@
 /** The signed-in account (`/v1/users/me...`) and platform settings for admins. */
-import type { PlatformSettings, Session, User } from '@walkydoggy/shared';
+import type { CreatePlaceBody, Place, PlatformSettings, Session, UpdatePlaceBody, User } from '@walkydoggy/shared';
 import { api } from './client';
+import { mediaForm } from './media';
 
 export type ProfilePatch = { firstName?: string; lastName?: string; phone?: string | null };
 
@@ -10,6 +11,16 @@ export const usersApi = {
   changePassword: (currentPassword: string, newPassword: string) => api.put<Session>('/users/me/password', { currentPassword, newPassword }),
   remove: (password: string) => api.delete('/users/me', { password }),
   exportData: () => api.get<unknown>('/users/me/export'),
+  uploadAvatar: (file: Blob) => api.upload<User>('/users/me/avatar', mediaForm(file)),
+  removeAvatar: () => api.delete<User>('/users/me/avatar'),
+};
+
+/** Saved places (`/v1/users/me/places`): at most 20, home first, so one call gets them all. */
+export const placesApi = {
+  list: () => api.get<Place[]>('/users/me/places'),
+  create: (body: CreatePlaceBody) => api.post<Place>('/users/me/places', body),
+  update: (id: string, body: UpdatePlaceBody) => api.patch<Place>(`/users/me/places/${id}`, body),
+  remove: (id: string) => api.delete(`/users/me/places/${id}`),
 };
 
 export const adminApi = {

@@ -61,7 +61,5 @@ export function petNames(booking: Pick<Booking, 'pets'>): string {
   return booking.pets.map((p) => p.name).join(', ');
 }
 
-export function addressLine(address: Booking['location']['address']): string {
-  if (!address) return '';
-  return [address.street, [address.postalCode, address.city].filter(Boolean).join(' '), address.country].filter(Boolean).join(', ');
-}
+/** One line for an address; see lib/places.ts for naming a booking's place. */
+export { formatAddress as addressLine } from './places';

@@ -39,6 +39,12 @@ export function formatDate(value: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? value : date.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
+/** "4.7 ★ · 12 reviews", or "No reviews yet": a rating is never shown without the reviews it comes from. */
+export function formatRatingWithCount(rating: number | null | undefined, reviewCount: number): string {
+  if (rating === null || rating === undefined || reviewCount <= 0) return 'No reviews yet';
+  return `${rating.toFixed(1)} ★ · ${reviewCount} ${reviewCount === 1 ? 'review' : 'reviews'}`;
+}
+
 export function formatRating(rating: number | null | undefined): string {
-  return rating === null || rating === undefined ? 'No rating yet' : `${rating.toFixed(1)} ★`;
+  return rating === null || rating === undefined ? 'No reviews yet' : `${rating.toFixed(1)} ★`;
 }

@@ -15,6 +15,7 @@ function routes(extra: Parameters<typeof mockFetch>[0] = {}) {
     [`GET /v1/services/${SERVICE}`]: ok(aService()),
     [`GET /v1/businesses/${BIZ}`]: ok(aBusiness()),
     'GET /v1/pets?status=active': ok([aPet()]),
+    'GET /v1/users/me/places': ok([]),
     [AVAILABILITY]: ok(slotAvailability()),
     ...extra,
   };
@@ -113,6 +114,72 @@ describe('booking page', () => {
     expect(router.currentRoute.value.fullPath).toBe(`/bookings/${BOOKING}/pay`);
   });
 
+  it('offers the saved places first and sends the chosen one with its point and address', async () => {
+    const place = (id: string, kind: string, label: string, street: string, lat: number) => ({
+      id,
+      kind,
+      label,
+      address: { street, city: 'London', postalCode: 'E3 2AA', country: 'United Kingdom' },
+      location: { lat, lng: -0.0144 },
+      createdAt: '2025-01-01T00:00:00.000Z',
+      updatedAt: '2025-01-01T00:00:00.000Z',
+    });
+    const net = mockFetch(
+      routes({
+        'GET /v1/users/me/places': ok([place('p1', 'home', 'Home', '12 Elm Road', 51.5317), place('p2', 'work', 'Work', '1 Canada Square', 51.505)]),
+        'POST /v1/bookings': ok(aBooking(), 201),
+      }),
+    );
+    await open();
+    const choices = wrapper!.findAll('[data-testid="saved-places"] .choice__title').map((c) => c.text());
+    expect(choices).toEqual(['Home — 12 Elm Road, London', 'Work — 1 Canada Square, London', 'Another place']);
+    // The home is chosen at once: no map, no coordinates on the page.
+    expect((wrapper!.find('input[name="location-place"][value="p1"]').element as HTMLInputElement).checked).toBe(true);
+    expect(wrapper!.text()).not.toMatch(/latitude|\d+\.\d{4,}/i);
+
+    await wrapper!.find('input[name="location-place"][value="p2"]').setValue(true);
+    await wrapper!.findAll('input[name="slot"]')[1]!.setValue(true);
+    await wrapper!.find('form').trigger('submit');
+    await settle();
+    expect((net.callsTo('POST /v1/bookings')[0]?.body as { location: unknown }).location).toEqual({
+      kind: 'custom',
+      lat: 51.505,
+      lng: -0.0144,
+      address: { street: '1 Canada Square', postalCode: 'E3 2AA', city: 'London', country: 'United Kingdom' },
+    });
+  });
+
+  it('sends the home as owner_home, and "Another place" asks for the address and a pin', async () => {
+    const home = {
+      id: 'p1',
+      kind: 'home',
+      label: 'Home',
+      address: { street: '12 Elm Road', city: 'London', postalCode: null, country: null },
+      location: { lat: 51.5317, lng: -0.0144 },
+      createdAt: '2025-01-01T00:00:00.000Z',
+      updatedAt: '2025-01-01T00:00:00.000Z',
+    };
+    const net = mockFetch(routes({ 'GET /v1/users/me/places': ok([home]), 'POST /v1/bookings': ok(aBooking(), 201) }));
+    await open();
+    await wrapper!.find('input[name="location-place"][value=""]').setValue(true);
+    expect(useBookingFlowStore().location.point).toBeNull();
+    expect(wrapper!.find('[data-testid="pin-state"]').text()).toBe('No place chosen yet.');
+    useBookingFlowStore().location.point = { lat: 51.52, lng: -0.02 };
+    await fieldByLabel(wrapper!, 'Street and number').setValue('3 Oak Lane');
+    expect(wrapper!.find('[data-testid="pin-state"]').text()).toBe('Pin placed for 3 Oak Lane.');
+
+    await wrapper!.find('input[name="location-place"][value="p1"]').setValue(true);
+    await wrapper!.findAll('input[name="slot"]')[1]!.setValue(true);
+    await wrapper!.find('form').trigger('submit');
+    await settle();
+    expect((net.callsTo('POST /v1/bookings')[0]?.body as { location: unknown }).location).toMatchObject({
+      kind: 'owner_home',
+      lat: 51.5317,
+      lng: -0.0144,
+      address: { street: '12 Elm Road', city: 'London' },
+    });
+  });
+
   it('shows the free times again when the chosen one was taken meanwhile', async () => {
     const net = mockFetch(routes({ 'POST /v1/bookings': fail(409, 'CONFLICT', 'That time was just booked by someone else.') }));
     const { router } = await open();
@@ -140,7 +207,8 @@ describe('booking page', () => {
       .find((b) => b.text() === 'Use my location')!
       .trigger('click');
     expect(useBookingFlowStore().location.point).toEqual({ lat: 52.531235, lng: 13.384765 });
-    expect(wrapper!.text()).toContain('Chosen: latitude 52.531235, longitude 13.384765');
+    expect(wrapper!.find('[data-testid="pin-state"]').text()).toBe('Pin placed. Add the address below so the walker finds it.');
+    expect(wrapper!.text()).not.toContain('52.53');
 
     await wrapper!
       .findAll('button')

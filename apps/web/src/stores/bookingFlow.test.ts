@@ -151,7 +151,7 @@ describe('booking flow store', () => {
       petIds: [PET],
       startsAt: '2025-06-02T07:00:00.000Z',
       workerId: WORKER2,
-      location: { kind: 'owner_home', lat: 52.5201, lng: 13.4049, address: { street: 'Invalidenstraße 1', postalCode: null, city: null } },
+      location: { kind: 'owner_home', lat: 52.5201, lng: 13.4049, address: { street: 'Invalidenstraße 1', postalCode: null, city: null, country: null } },
       notes: 'Ring twice',
     });
     expect(first?.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);

@@ -16,6 +16,7 @@ import {
   type CreateBookingBody,
   type CreateSeriesBody,
   type LocationKind,
+  type Place,
   type PriceBreakdown,
   type SeriesResponse,
   type WeeklyRule,
@@ -24,6 +25,7 @@ import { bookingsApi, newIdempotencyKey, seriesApi } from '../api/bookings';
 import { ApiError } from '../api/client';
 import { businessesApi, servicesApi, type Business, type Service } from '../api/businesses';
 import { petsApi, type Pet } from '../api/pets';
+import { placesApi } from '../api/users';
 import { addDays, localDate, todayIn, weekdayOf } from '../lib/time';
 
 /** Days of availability asked for at once (the API allows 31). */
@@ -83,11 +85,16 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
   const repeat = reactive({ enabled: false, byDay: [] as number[], interval: 1, end: 'count' as 'count' | 'until', count: 4, until: '' });
   const location = reactive({
     kind: 'owner_home' as LocationKind,
+    /** The saved place chosen, or '' for another place (the map and the address fields). */
+    placeId: '',
     point: null as { lat: number; lng: number } | null,
     street: '',
     postalCode: '',
     city: '',
+    country: '',
   });
+  /** The owner's saved places; offered first when the service happens at the owner's place. */
+  const places = ref<Place[]>([]);
   const notes = ref('');
   const specialInstructions = ref('');
   /** The pending booking being changed (the edit page): availability leaves its own hold out. */
@@ -101,6 +108,30 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
   const timeZone = computed(() => business.value?.timeZone ?? 'UTC');
   const locationKinds = computed<LocationKind[]>(() => (service.value ? locationKindsFor(service.value.type) : []));
   const needsPoint = computed(() => location.kind !== 'business');
+  const placeChoices = computed<Place[]>(() => (locationKinds.value.some((k) => k !== 'business') ? places.value : []));
+
+  /** A saved place (its point and address are sent with the booking), '' for another place, or 'business'. */
+  function choosePlace(choice: string) {
+    const place = places.value.find((p) => p.id === choice);
+    if (place) {
+      const kind: LocationKind = place.kind === 'home' && locationKinds.value.includes('owner_home') ? 'owner_home' : 'custom';
+      Object.assign(location, {
+        kind: locationKinds.value.includes(kind) ? kind : (locationKinds.value.find((k) => k !== 'business') ?? kind),
+        placeId: place.id,
+        point: { ...place.location },
+        street: place.address.street,
+        postalCode: place.address.postalCode ?? '',
+        city: place.address.city,
+        country: place.address.country ?? '',
+      });
+      return;
+    }
+    const wasSaved = location.placeId !== '';
+    location.placeId = '';
+    if (choice === 'business') location.kind = 'business';
+    else if (location.kind === 'business' || wasSaved) location.kind = locationKinds.value.find((k) => k !== 'business') ?? 'custom';
+    if (wasSaved) Object.assign(location, { point: null, street: '', postalCode: '', city: '', country: '' });
+  }
   const today = computed(() => todayIn(timeZone.value));
 
   /** The date the price and vaccinations are judged on: the (first) day of the booking. */
@@ -178,7 +209,7 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
 
   function reset() {
     Object.assign(repeat, { enabled: false, byDay: [], interval: 1, end: 'count', count: 4, until: '' });
-    Object.assign(location, { kind: 'owner_home', point: null, street: '', postalCode: '', city: '' });
+    Object.assign(location, { kind: 'owner_home', placeId: '', point: null, street: '', postalCode: '', city: '', country: '' });
     petIds.value = [];
     availability.value = null;
     windowDays.value = AVAILABILITY_WINDOW_DAYS;
@@ -193,12 +224,21 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
     reset();
     excludeBookingId.value = options.excludeBookingId ?? '';
     service.value = (await servicesApi.get(serviceId)).data;
-    const [biz, mine] = await Promise.all([businessesApi.get(service.value.businessId), petsApi.list('active')]);
+    const [biz, mine, saved] = await Promise.all([
+      businessesApi.get(service.value.businessId),
+      petsApi.list('active'),
+      // Saved places only make booking quicker: the form works without them.
+      placesApi.list().catch(() => null),
+    ]);
     business.value = biz.data;
     pets.value = mine.data ?? [];
+    places.value = saved?.data ?? [];
     const first = petChoices.value[0];
     if (petChoices.value.length === 1 && first) petIds.value = [first.pet.id];
     location.kind = locationKinds.value[0] ?? 'owner_home';
+    // The home first (then any saved place) when the service comes to the owner.
+    const preferred = placeChoices.value.find((p) => p.kind === 'home') ?? placeChoices.value[0];
+    if (preferred && location.kind !== 'business') choosePlace(preferred.id);
     durationMinutes.value = service.value.priceType === 'per_hour' ? (service.value.durationMinutes ?? 60) : null;
     await loadAvailability(today.value);
   }
@@ -289,7 +329,12 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
 
   function body(): CreateBookingBody {
     const s = service.value!;
-    const address = { street: location.street.trim() || null, postalCode: location.postalCode.trim() || null, city: location.city.trim() || null };
+    const address = {
+      street: location.street.trim() || null,
+      postalCode: location.postalCode.trim() || null,
+      city: location.city.trim() || null,
+      country: location.country.trim() || null,
+    };
     const hasAddress = Object.values(address).some((v) => v !== null);
     return {
       serviceId: s.id,
@@ -344,6 +389,9 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
     endDate,
     repeat,
     location,
+    places,
+    placeChoices,
+    choosePlace,
     notes,
     specialInstructions,
     excludeBookingId,

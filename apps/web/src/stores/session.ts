@@ -129,6 +129,13 @@ export const useSessionStore = defineStore('session', () => {
     return data;
   }
 
+  /** Uploads (or with null removes) the person's picture; the answer is the updated account. */
+  async function setAvatar(file: Blob | null): Promise<User> {
+    const { data } = file ? await usersApi.uploadAvatar(file) : await usersApi.removeAvatar();
+    user.value = data;
+    return data;
+  }
+
   /** The API revokes every other session and answers with a new one for this browser. */
   async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
     const { data } = await usersApi.changePassword(currentPassword, newPassword);
@@ -155,6 +162,7 @@ export const useSessionStore = defineStore('session', () => {
     verifyEmail,
     reloadUser,
     updateProfile,
+    setAvatar,
     changePassword,
     deleteAccount,
     /** A session handed out by another flow (accepting a worker invitation), kept like a sign-in. */

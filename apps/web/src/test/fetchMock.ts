@@ -42,6 +42,7 @@ export function aUser(overrides: Record<string, unknown> = {}) {
     firstName: 'Rita',
     lastName: 'Runner',
     phone: null,
+    avatarUrl: null,
     role: 'pet_owner',
     emailVerified: true,
     twoFactorEnabled: false,

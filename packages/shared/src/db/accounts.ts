@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigserial, check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { citext, createdAt, tstz } from './columns.js';
+// A cycle with catalog.ts (media.owner_id → users), safe because both references are lazy.
+import { media } from './catalog.js';
 
 export const users = pgTable(
   'users',
@@ -12,6 +14,8 @@ export const users = pgTable(
     firstName: text('first_name').notNull(),
     lastName: text('last_name').notNull(),
     phone: text('phone'),
+    /** The person's picture (media purpose `avatar`); public while it is in use here. */
+    avatarMediaId: uuid('avatar_media_id').references((): AnyPgColumn => media.id, { onDelete: 'set null' }),
     emailVerifiedAt: tstz('email_verified_at'),
     status: text('status', { enum: ['active', 'suspended', 'deleted'] })
       .notNull()

@@ -4,3 +4,4 @@ export * from './accounts.js';
 export * from './catalog.js';
 export * from './bookings.js';
 export * from './live.js';
+export * from './places.js';

@@ -2,6 +2,7 @@ import type { Booking, BookingActorRole, BookingStatus } from '@walkydoggy/share
 import type { Actor } from '../../platform/auth-guard.js';
 import type { Executor } from '../../platform/db.js';
 import { toMediaView } from '../media/media.view.js';
+import { avatarUrlOf } from '../users/users.view.js';
 import type { BookingPaymentState, BookingPayments } from '../payments/payments.port.js';
 import { callerActions, relationOf } from './bookings.access.js';
 import { completionPhotosOf, eventsOf, petsOf, type BookingDetails, type PetOfBooking } from './bookings.queries.js';
@@ -72,12 +73,16 @@ export function toBookingView(row: BookingDetails, viewer: Pick<Actor, 'id' | 'r
     status: row.status,
     kind: row.kind,
     service: { id: row.serviceId, name: row.serviceName, type: row.serviceType, priceType: row.servicePriceType },
-    business: { id: row.businessId, name: row.businessName, timeZone: row.businessTimeZone },
+    business: { id: row.businessId, name: row.businessName, timeZone: row.businessTimeZone, address: row.businessAddress ?? null },
     worker:
       row.workerId && row.workerFirstName !== null
-        ? { id: row.workerId, name: `${row.workerFirstName} ${row.workerLastName ?? ''}`.trim(), photoUrl: fileUrl(row.workerPhotoMediaId) }
+        ? {
+            id: row.workerId,
+            name: `${row.workerFirstName} ${row.workerLastName ?? ''}`.trim(),
+            photoUrl: fileUrl(row.workerPhotoMediaId) ?? avatarUrlOf(row.workerAvatarMediaId),
+          }
         : null,
-    owner: { id: row.ownerId, name: `${row.ownerFirstName} ${row.ownerLastName}`.trim() },
+    owner: { id: row.ownerId, name: `${row.ownerFirstName} ${row.ownerLastName}`.trim(), avatarUrl: avatarUrlOf(row.ownerAvatarMediaId) },
     pets: parts.pets.map((p) => ({ id: p.id, name: p.name, species: p.species, photoUrl: fileUrl(p.photoMediaId) })),
     startsAt: row.startsAt.toISOString(),
     endsAt: row.endsAt.toISOString(),

@@ -11,6 +11,7 @@ import {
   petPhotos,
   petVaccinations,
   pets,
+  users,
   walkEvents,
   workers,
 } from '@walkydoggy/shared/db';
@@ -55,7 +56,8 @@ export async function canViewMedia(exec: Executor, viewer: Viewer, row: MediaRow
       return viewer !== null && doc.ownerId === viewer.id;
     }
     case 'avatar':
-      return isUploader;
+      // A person's picture is shown wherever the person is (team lists, bookings), so it is public while in use.
+      return isUploader || (await usedByProfile(exec, row));
     case 'booking_photo': {
       // A completion photo or a photo taken during the walk (a walk event): the booking's people see it.
       const used = await exec
@@ -72,7 +74,7 @@ export async function canViewMedia(exec: Executor, viewer: Viewer, row: MediaRow
 
 /** True when the media item is public: then responses may be cached by shared caches. */
 export async function isPublicMedia(exec: Executor, row: MediaRow): Promise<boolean> {
-  return ['business_logo', 'business_cover', 'business_photo', 'worker_photo'].includes(row.purpose) && (await usedByProfile(exec, row));
+  return ['business_logo', 'business_cover', 'business_photo', 'worker_photo', 'avatar'].includes(row.purpose) && (await usedByProfile(exec, row));
 }
 
 /** Bookings that let a business see a pet's records: it is caring, will care or has cared for the pet. */
@@ -154,11 +156,17 @@ async function usedByProfile(exec: Executor, row: MediaRow): Promise<boolean> {
       ? await exec.select({ id: businessPhotos.id }).from(businessPhotos).where(eq(businessPhotos.mediaId, id)).limit(1)
       : row.purpose === 'worker_photo'
         ? await exec.select({ id: workers.id }).from(workers).where(eq(workers.photoMediaId, id)).limit(1)
-        : await exec
-            .select({ id: businesses.id })
-            .from(businesses)
-            .where(or(eq(businesses.logoMediaId, id), eq(businesses.coverMediaId, id)))
-            .limit(1);
+        : row.purpose === 'avatar'
+          ? await exec
+              .select({ id: users.id })
+              .from(users)
+              .where(and(eq(users.avatarMediaId, id), eq(users.status, 'active')))
+              .limit(1)
+          : await exec
+              .select({ id: businesses.id })
+              .from(businesses)
+              .where(or(eq(businesses.logoMediaId, id), eq(businesses.coverMediaId, id)))
+              .limit(1);
   return Boolean(hit);
 }
 

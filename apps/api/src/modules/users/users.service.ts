@@ -1,9 +1,10 @@
 import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
-import { auditLog, emailTokens, recoveryCodes, refreshTokens, users } from '@walkydoggy/shared/db';
+import { auditLog, emailTokens, media, recoveryCodes, refreshTokens, userPlaces, users } from '@walkydoggy/shared/db';
 import type { Platform } from '../../platform/platform.js';
 import { audit, type RequestMeta } from '../../platform/audit.js';
 import { Conflict, NotFound, ValidationFailed } from '../../platform/errors.js';
-import { toUserView } from './users.view.js';
+import { listPlaces, toPlaceView } from './places.queries.js';
+import { avatarUrlOf, toUserView } from './users.view.js';
 
 type Deps = Pick<Platform, 'db' | 'clock' | 'queue' | 'passwords' | 'settings'> & { realtime: Pick<Platform['realtime'], 'accountsChanged'> };
 
@@ -68,7 +69,7 @@ export function createUsersService(p: Deps) {
   /** Everything we hold about the person, as one JSON document (GDPR art. 15 and 20). */
   async function exportData(userId: string) {
     const user = await load(userId);
-    const [sessions, activity, codes] = await Promise.all([
+    const [sessions, activity, codes, places] = await Promise.all([
       p.db
         .select({
           createdAt: refreshTokens.createdAt,
@@ -87,6 +88,7 @@ export function createUsersService(p: Deps) {
         .where(or(eq(auditLog.actorId, userId), and(eq(auditLog.targetType, 'user'), eq(auditLog.targetId, userId))))
         .orderBy(desc(auditLog.createdAt)),
       p.db.select({ usedAt: recoveryCodes.usedAt }).from(recoveryCodes).where(eq(recoveryCodes.userId, userId)),
+      listPlaces(p.db, userId),
     ]);
     return {
       exportedAt: p.clock.now().toISOString(),
@@ -96,6 +98,7 @@ export function createUsersService(p: Deps) {
         firstName: user.firstName,
         lastName: user.lastName,
         phone: user.phone,
+        avatarUrl: avatarUrlOf(user.avatarMediaId),
         role: user.role,
         emailVerifiedAt: user.emailVerifiedAt?.toISOString() ?? null,
         createdAt: user.createdAt.toISOString(),
@@ -114,6 +117,7 @@ export function createUsersService(p: Deps) {
         usedAt: s.usedAt?.toISOString() ?? null,
         revokedAt: s.revokedAt?.toISOString() ?? null,
       })),
+      savedPlaces: places.map(toPlaceView),
       activity: activity.map((a) => ({ ...a, at: a.at.toISOString() })),
     };
   }
@@ -122,12 +126,21 @@ export function createUsersService(p: Deps) {
 }
 
 /** The erasure job: replaces personal data with placeholders; safe to run twice. */
-export function eraseUserJob(p: Pick<Platform, 'db' | 'clock'>) {
+export function eraseUserJob(p: Pick<Platform, 'db' | 'clock' | 'storage'>) {
   return async ({ userId }: { userId: string }) => {
+    const fileKeys: string[] = [];
     await p.db.transaction(async (tx) => {
       const [user] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
       if (!user || user.status !== 'deleted' || user.erasedAt) return;
       const now = p.clock.now();
+      if (user.avatarMediaId) {
+        const [gone] = await tx
+          .update(media)
+          .set({ deletedAt: now })
+          .where(and(eq(media.id, user.avatarMediaId), isNull(media.deletedAt)))
+          .returning();
+        if (gone) fileKeys.push(gone.storageKey, ...(gone.thumbnailKey ? [gone.thumbnailKey] : []));
+      }
       await tx
         .update(users)
         .set({
@@ -135,6 +148,7 @@ export function eraseUserJob(p: Pick<Platform, 'db' | 'clock'>) {
           firstName: 'Deleted',
           lastName: 'user',
           phone: null,
+          avatarMediaId: null,
           passwordHash: null,
           totpSecret: null,
           totpPendingSecret: null,
@@ -147,6 +161,7 @@ export function eraseUserJob(p: Pick<Platform, 'db' | 'clock'>) {
       await tx.delete(emailTokens).where(eq(emailTokens.userId, userId));
       await tx.delete(refreshTokens).where(eq(refreshTokens.userId, userId));
       await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+      await tx.delete(userPlaces).where(eq(userPlaces.userId, userId));
       // Keep the audit trail of what happened, without where from.
       await tx
         .update(auditLog)
@@ -154,5 +169,7 @@ export function eraseUserJob(p: Pick<Platform, 'db' | 'clock'>) {
         .where(or(eq(auditLog.actorId, userId), and(eq(auditLog.targetType, 'user'), eq(auditLog.targetId, userId))));
       await audit(tx, { actorId: null, action: 'user.erased', targetType: 'user', targetId: userId });
     });
+    // After commit: a file left behind by a failed delete is only wasted space, never reachable (row deleted).
+    for (const key of fileKeys) await p.storage.delete(key).catch(() => undefined);
   };
 }

@@ -3,6 +3,9 @@ import type { users } from '@walkydoggy/shared/db';
 
 type UserRow = typeof users.$inferSelect;
 
+/** Where a person's picture is served (the thumbnail: avatars are shown small). */
+export const avatarUrlOf = (mediaId: string | null | undefined): string | null => (mediaId ? `/v1/media/${mediaId}/thumbnail` : null);
+
 export function toUserView(user: UserRow, opts: { requireTwoFactorForBusiness: boolean }): User {
   return {
     id: user.id,
@@ -10,6 +13,7 @@ export function toUserView(user: UserRow, opts: { requireTwoFactorForBusiness: b
     firstName: user.firstName,
     lastName: user.lastName,
     phone: user.phone,
+    avatarUrl: avatarUrlOf(user.avatarMediaId),
     role: user.role,
     emailVerified: user.emailVerifiedAt !== null,
     twoFactorEnabled: user.totpEnabledAt !== null,
