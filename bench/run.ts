@@ -3,6 +3,7 @@
  * `npm run bench -- booking` only the booking benchmark, `npm run bench -- tracking` live tracking over
  * Socket.IO, `npm run bench -- stall` the event-loop stall of each route family's most expensive request,
  * `npm run bench -- notifications` how fast pending e-mail deliveries drain beside a bare nodemailer loop,
+ * `npm run bench -- lighthouse` Lighthouse scores of the main pages (mobile),
  * `npm run bench -- startup` only start-up (several names run in turn). Figures go to stdout.
  */
 const benchmarks: Record<string, () => Promise<unknown>> = {
@@ -12,6 +13,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   tracking: () => import('./tracking.js'),
   stall: () => import('./stall.js'),
   notifications: () => import('./notifications.js'),
+  lighthouse: () => import('./lighthouse.js'),
 };
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = chosen.length ? chosen : ['startup'];

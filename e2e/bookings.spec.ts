@@ -89,6 +89,8 @@ async function bookThroughForm(page: Page, businessId: string, service: Service,
   await page.getByLabel('Date', { exact: true }).selectOption(timeZoneDate);
   await page.locator(`input[name="slot"][value="${slot.startsAt}"]`).check();
   const map = page.getByRole('region', { name: 'Map: click where the service takes place' });
+  // A map starts when it comes near the screen.
+  await map.scrollIntoViewIfNeeded();
   await page.locator('[data-map-ready="true"]').first().waitFor({ timeout: 20_000 });
   const box = (await map.boundingBox())!;
   await map.click({ position: { x: box.width / 2, y: box.height / 2 } });

@@ -12,6 +12,8 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 /** Waits until the MapLibre map in the region called `name` has loaded its style, and returns its canvas. */
 async function mapCanvas(page: Page, name: string | RegExp) {
   const region = page.getByRole('region', { name });
+  // A map starts when it comes near the screen.
+  await region.scrollIntoViewIfNeeded();
   await page
     .locator('[data-map-ready="true"]')
     .filter({ has: page.locator('canvas') })

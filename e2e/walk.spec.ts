@@ -107,6 +107,7 @@ export const tests: E2ETest[] = [
         15_000,
       );
       assert(seen === last, `the owner sees ${seen}, not ${last}`);
+      await ownerPage.getByRole('region', { name: 'Map of the walk' }).scrollIntoViewIfNeeded();
       const marker = ownerPage.locator('.walk-marker--worker');
       await marker.waitFor();
       assert((await marker.getAttribute('data-position')) === last.replace(', ', ','), `the marker is at ${await marker.getAttribute('data-position')}`);

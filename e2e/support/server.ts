@@ -67,6 +67,9 @@ async function seedDemoData(env: NodeJS.ProcessEnv): Promise<string> {
 /** Starts the API (which also serves apps/web/dist) the way `npm start` does, on a fresh data directory. */
 export async function startServer(timeoutMs = 120_000): Promise<RunningServer> {
   const port = await freePort();
+  // A street style nobody answers for (a port no one listens on): the maps take their offline fallback,
+  // as they would on a machine without network. maps.spec.ts checks that, and a reachable style too.
+  const mapStylePort = await freePort();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'walkydoggy-e2e-'));
   const baseUrl = `http://localhost:${port}`;
   let output = '';
@@ -81,6 +84,7 @@ export async function startServer(timeoutMs = 120_000): Promise<RunningServer> {
     // assets and the booking tests' polling) is far more than one real visitor sends.
     RATE_LIMIT_MAX: '10000',
     SEED_DEMO: 'false',
+    MAP_STYLE_URL: `http://127.0.0.1:${mapStylePort}/e2e-unreachable-map/style.json`,
   };
   // PGlite allows one process at a time, so the demo data is written before the server opens the database.
   if (process.env.E2E_SEED !== '0') output += await seedDemoData(env);

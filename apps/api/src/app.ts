@@ -94,14 +94,16 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(fastifyJwt, { secret: config.jwtSecret, sign: { algorithm: 'HS256' }, verify: { algorithms: ['HS256'] } });
   const platform = await createPlatform(app, config, deps);
 
+  // A map style on plain http (a tile server on the local network) must be reachable too; https is already.
+  const mapOrigin = config.mapStyleUrl?.startsWith('http:') ? [new URL(config.mapStyleUrl).origin] : [];
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:', ...mapOrigin],
         styleSrc: ["'self'", "'unsafe-inline'"],
         scriptSrc: ["'self'"],
-        connectSrc: ["'self'", 'ws:', 'wss:', 'https:'],
+        connectSrc: ["'self'", 'ws:', 'wss:', 'https:', ...mapOrigin],
         workerSrc: ["'self'", 'blob:'],
         upgradeInsecureRequests: null,
       },

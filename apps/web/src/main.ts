@@ -1,17 +1,28 @@
-import { createApp } from 'vue';
+import { createApp, watch } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { createAppRouter } from './router';
 import { onSessionExpired } from './api/client';
-import { useNotificationsStore } from './stores/notifications';
+import { useSessionStore } from './stores/session';
 import './styles.css';
 
 const app = createApp(App);
 app.use(createPinia());
 const router = createAppRouter();
 app.use(router);
-// The realtime socket (notifications, live walks) is open exactly while someone is signed in.
-useNotificationsStore().followSession();
+// The realtime socket (notifications, live walks) is open exactly while someone is signed in. Its code
+// (Socket.IO, the notifications store) loads at the first sign-in: signed-out visitors never download it.
+const session = useSessionStore();
+let following = false;
+watch(
+  () => session.isSignedIn,
+  (signedIn) => {
+    if (!signedIn || following) return;
+    following = true;
+    void import('./stores/notifications').then(({ useNotificationsStore }) => useNotificationsStore().followSession());
+  },
+  { immediate: true },
+);
 
 onSessionExpired(() => {
   const here = router.currentRoute.value;

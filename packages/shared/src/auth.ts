@@ -110,9 +110,5 @@ export const recoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string())
 export const accessClaimsSchema = z.object({ sub: z.uuid(), role: z.enum(ROLES), ev: z.boolean(), sv: z.number().int(), sid: z.uuid() });
 export type AccessClaims = z.infer<typeof accessClaimsSchema>;
 
-/**
- * A readable, non-secret cookie (value `1`, path `/`) that the API sets beside the httpOnly refresh
- * cookie and clears with it. The web app asks to refresh a session at start only when it is there, so
- * a signed-out page load sends no request that is known to fail.
- */
-export const SESSION_HINT_COOKIE = 'wd_session';
+// In a file of its own, so the web app's first download does not pull in this file's schemas (and Zod).
+export { SESSION_HINT_COOKIE } from './session-hint.js';

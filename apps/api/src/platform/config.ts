@@ -52,7 +52,8 @@ const envSchema = z.object({
     .max(50 * 1024 * 1024)
     .default(5 * 1024 * 1024),
   SEED_DEMO: bool.optional(),
-  MAP_STYLE_URL: z.string().optional(),
+  /** A MapLibre style URL; `builtin` for the built-in offline style only. */
+  MAP_STYLE_URL: z.union([z.literal('builtin'), url(['http', 'https'])]).default('https://tiles.openfreemap.org/styles/liberty'),
   DEFAULT_AREA: z.string().trim().min(2).max(200).optional(),
   GEOCODER_URL: url(['http', 'https']).optional(),
   GEOCODER_KIND: z.enum(['nominatim', 'photon']).optional(),
@@ -243,7 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { kind: 'local', dir: path.join(dataDir, 'media') },
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     seedDemo: e.SEED_DEMO ?? (!e.DATABASE_URL && e.APP_ENV !== 'test'),
-    mapStyleUrl: e.MAP_STYLE_URL ?? null,
+    mapStyleUrl: e.MAP_STYLE_URL === 'builtin' ? null : e.MAP_STYLE_URL,
     geocoder: {
       clientRateMax: e.GEOCODE_RATE_LIMIT_MAX,
       cacheSize: e.GEOCODER_CACHE_SIZE,

@@ -27,6 +27,13 @@ describe('loadConfig', () => {
     expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 
+  it('uses a keyless public street style for the maps unless MAP_STYLE_URL says otherwise', () => {
+    expect(loadConfig(base).mapStyleUrl).toBe('https://tiles.openfreemap.org/styles/liberty');
+    expect(loadConfig({ ...base, MAP_STYLE_URL: 'https://maps.example/style.json' }).mapStyleUrl).toBe('https://maps.example/style.json');
+    expect(loadConfig({ ...base, MAP_STYLE_URL: 'builtin' }).mapStyleUrl).toBeNull();
+    expect(() => loadConfig({ ...base, MAP_STYLE_URL: 'ftp://maps.example/style.json' })).toThrow(ConfigError);
+  });
+
   it('bounds the job workers and the SMTP pool: the largest value is taken, one step further is refused', () => {
     expect(loadConfig(base).jobs).toMatchObject({ concurrency: 20, batchSize: 20 });
     expect(loadConfig(base).mail).toMatchObject({ maxConnections: 5, timeoutMs: 30_000 });

@@ -79,6 +79,22 @@ describe('platform HTTP behaviour', () => {
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('lets the pages reach a map style served over plain http (a local tile server), and no other http origin', async () => {
+    expect(cspOf(await t.app.inject({ url: '/healthz' }))).not.toContain('http://tiles.local');
+    const local = await createTestApp({ env: { MAP_STYLE_URL: 'http://tiles.local:8080/styles/streets.json' }, sameDatabaseAs: t });
+    try {
+      const csp = cspOf(await local.app.inject({ url: '/healthz' }));
+      expect(csp).toMatch(/connect-src [^;]*http:\/\/tiles\.local:8080/);
+      expect(csp).toMatch(/img-src [^;]*http:\/\/tiles\.local:8080/);
+      expect(csp).not.toMatch(/connect-src [^;]* http:(;| )/);
+    } finally {
+      await local.close();
+    }
+    function cspOf(r: { headers: Record<string, unknown> }): string {
+      return String(r.headers['content-security-policy']);
+    }
+  });
+
   it('compresses large responses', async () => {
     const res = await t.app.inject({ url: '/docs/json', headers: { 'accept-encoding': 'gzip' } });
     expect(res.headers['content-encoding']).toBe('gzip');

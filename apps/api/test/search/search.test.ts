@@ -337,7 +337,10 @@ describe('markers, services and config', () => {
   it('GET /v1/config tells the web app which map style and payment provider to use', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/config' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ success: true, data: { mapStyleUrl: null, payments: { provider: 'simulated', publishableKey: null } } });
+    expect(res.json()).toMatchObject({
+      success: true,
+      data: { mapStyleUrl: 'https://tiles.openfreemap.org/styles/liberty', payments: { provider: 'simulated', publishableKey: null } },
+    });
     // Where search starts: computed from the listed businesses here (test/geocode/geocode.test.ts checks it).
     expect(res.json().data).toHaveProperty('defaultArea');
   });
