@@ -44,9 +44,9 @@ export const tests: E2ETest[] = [
 
         // A date and a time window: only businesses with a free slot then (the API says which).
         const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-        await page.getByLabel('Date').fill(date);
-        await page.getByLabel('From').fill('09:00');
-        await page.getByLabel('To').fill('12:00');
+        await page.getByLabel('Date', { exact: true }).fill(date);
+        await page.getByLabel('From', { exact: true }).fill('09:00');
+        await page.getByLabel('To', { exact: true }).fill('12:00');
         await page.getByRole('button', { name: 'Search', exact: true }).click();
         await page.getByText(/available .* between 09:00 and 12:00/).waitFor();
         await screenshot(page, `32-search-available-${tag}`);
