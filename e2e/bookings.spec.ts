@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { apiAs, apiSignIn, eventually, registerVerified, signInThroughForm, type ApiClient } from './support/api.js';
+import { apiAs, apiSignIn, eventually, openStartWindow, registerVerified, signInThroughForm, type ApiClient } from './support/api.js';
 import { PHONE, assert, assertNoSidewaysScroll, type E2ETest } from './support/harness.js';
 import { waitForMailMatch } from './support/outbox.js';
 import { DEMO } from './support/server.js';
@@ -252,6 +252,7 @@ export const tests: E2ETest[] = [
       assert(pet.status === 201, `creating the pet answered ${pet.status}: ${JSON.stringify(pet.error)}`);
       const business = await apiSignIn(await newPage(), DEMO.business, DEMO.password);
       const { businessId, location, service } = await demoWalk(business);
+      await openStartWindow(business, businessId);
 
       // A paid, confirmed walk at the first free time (set up through the API; the form has its own test above).
       const slot = (await freeSlots(owner, service.id))[0];

@@ -18,7 +18,8 @@ import { repoRoot, startServer } from './support/server.js';
 
 const suites: E2ETest[] = [...authTests, ...catalogTests, ...geocodeTests, ...mapTests, ...bookingTests, ...placesTests, ...walkTests, ...firstMinutesTests];
 const only = process.argv[2];
-const selected = only ? suites.filter((t) => t.name.includes(only)) : suites;
+// One or more name fragments, separated by |: `npm run test:e2e -- "wrong password|weekly"`.
+const selected = only ? suites.filter((t) => only.split('|').some((part) => t.name.includes(part))) : suites;
 
 if (!fs.existsSync(path.join(repoRoot, 'apps/web/dist/index.html'))) {
   console.error('apps/web/dist is missing: build the web app first (npm run build).');

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { apiSignIn, eventually, signInThroughForm, type ApiClient } from './support/api.js';
+import { apiSignIn, eventually, openStartWindow, signInThroughForm, type ApiClient } from './support/api.js';
 import { assert, type E2ETest } from './support/harness.js';
 import { DEMO } from './support/server.js';
 
@@ -27,6 +27,7 @@ async function confirmedWalk(owner: ApiClient, business: ApiClient, workerId: st
   const { data: services } = await business.get<{ id: string; type: string; active: boolean }[]>(`/v1/businesses/${biz.id}/services`);
   const walk = services.find((s) => s.type === 'walking' && s.active);
   assert(walk, 'the demo business has no active walking service');
+  await openStartWindow(business, biz.id);
   const { data: availability } = await owner.get<Availability>(
     `/v1/services/${walk.id}/availability?from=${isoDate(Date.now())}&to=${isoDate(Date.now() + 6 * 24 * HOUR)}&pets=1&workerId=${workerId}`,
   );

@@ -27,6 +27,7 @@ export async function signInThroughForm(page: Page, email: string, password: str
 export type ApiClient = {
   get: <T>(path: string) => Promise<{ status: number; data: T }>;
   post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; data: T; error?: { code: string; message: string } }>;
+  put: <T>(path: string, body?: unknown) => Promise<{ status: number; data: T; error?: { code: string; message: string } }>;
 };
 
 /** Calls the API with a bearer token through `page`'s request context (no browser cookies involved). */
@@ -44,7 +45,22 @@ function clientFor(page: Page, accessToken: string): ApiClient {
       const json = (await answer.json().catch(() => ({}))) as { data: T; error?: { code: string; message: string } };
       return { status: answer.status(), data: json.data, error: json.error };
     },
+    async put<T>(path: string, body: unknown = {}) {
+      const answer = await request.put(path, { headers: { authorization }, data: body });
+      const json = (await answer.json().catch(() => ({}))) as { data: T; error?: { code: string; message: string } };
+      return { status: answer.status(), data: json.data, error: json.error };
+    },
   };
+}
+
+/**
+ * Workers may set off and start a booking only from the business's start window before it (default 2 h).
+ * A browser test cannot wait for a slot that far off, so the demo business opens the window to its maximum
+ * (a day): its first free slot of an open-every-day week is always within it.
+ */
+export async function openStartWindow(business: ApiClient, businessId: string): Promise<void> {
+  const res = await business.put(`/v1/businesses/${businessId}`, { bookingSettings: { startWindowMinutes: 1440 } });
+  assert(res.status === 200, `setting the start window answered ${res.status}: ${JSON.stringify(res.error)}`);
 }
 
 /** The API as the person signed in on `page`: a fresh access token from the page's refresh cookie. */

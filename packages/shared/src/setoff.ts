@@ -5,7 +5,8 @@
  */
 
 export const START_WINDOW_DEFAULT_MINUTES = 120;
-export const START_WINDOW_MAX_MINUTES = 720;
+/** A day: a business may let its workers start any time on the day before (the e2e walks use it). */
+export const START_WINDOW_MAX_MINUTES = 1440;
 
 export type SetOff = { allowed: boolean; from: Date };
 

@@ -55,10 +55,10 @@ describe('business booking settings', () => {
 
     const second = await put(a.owner.accessToken, a.businessId, {
       name: 'Renamed Paws',
-      bookingSettings: { dailyCapacity: 1000, bookingExpiryHours: 1, startWindowMinutes: 720 },
+      bookingSettings: { dailyCapacity: 1000, bookingExpiryHours: 1, startWindowMinutes: 1440 },
     });
     expect(second.statusCode).toBe(200);
-    const expected = { travelBufferMinutes: 240, dailyCapacity: 1000, bookingExpiryHours: 1, startWindowMinutes: 720 };
+    const expected = { travelBufferMinutes: 240, dailyCapacity: 1000, bookingExpiryHours: 1, startWindowMinutes: 1440 };
     expect(second.json().data).toMatchObject({ name: 'Renamed Paws', bookingSettings: expected });
     expect(await stored(a.businessId)).toMatchObject(expected);
 
@@ -78,7 +78,7 @@ describe('business booking settings', () => {
     ['an expiry of 169 hours', { bookingExpiryHours: 169 }, 'body.bookingSettings.bookingExpiryHours'],
     ['an expiry given as text', { bookingExpiryHours: '24' }, 'body.bookingSettings.bookingExpiryHours'],
     ['a start window of -1 minutes', { startWindowMinutes: -1 }, 'body.bookingSettings.startWindowMinutes'],
-    ['a start window of 721 minutes', { startWindowMinutes: 721 }, 'body.bookingSettings.startWindowMinutes'],
+    ['a start window of 1441 minutes (over a day)', { startWindowMinutes: 1441 }, 'body.bookingSettings.startWindowMinutes'],
   ])('refuses %s with details and changes nothing, on update and on create', async (_label, settings, path) => {
     const before = await stored(a.businessId);
     // A valid field beside the bad one must not be written either.

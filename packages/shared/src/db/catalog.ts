@@ -223,7 +223,7 @@ export const businesses = pgTable(
     index('businesses_service_area_gist').using('gist', t.serviceArea),
     check(
       'businesses_booking_settings_check',
-      sql`${t.travelBufferMinutes} between 0 and 240 and ${t.dailyCapacity} between 0 and 1000 and ${t.bookingExpiryHours} between 1 and 168 and ${t.startWindowMinutes} between 0 and 720`,
+      sql`${t.travelBufferMinutes} between 0 and 240 and ${t.dailyCapacity} between 0 and 1000 and ${t.bookingExpiryHours} between 1 and 168 and ${t.startWindowMinutes} between 0 and 1440`,
     ),
   ],
 );
