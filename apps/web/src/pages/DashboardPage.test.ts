@@ -68,7 +68,10 @@ describe('owner home', () => {
     mockFetch(
       routes({
         [UPCOMING]: ok([
-          aBooking({ status: 'confirmed', location: { kind: 'owner_home', lat: 52.52, lng: 13.405, address: { street: 'Elm Road 12', city: 'Berlin' } } as never }),
+          aBooking({
+            status: 'confirmed',
+            location: { kind: 'owner_home', lat: 52.52, lng: 13.405, address: { street: 'Elm Road 12', city: 'Berlin' } } as never,
+          }),
           aBooking({ id: 'b2', status: 'pending', location: { kind: 'business' } as never }),
         ]),
         [FAVOURITES]: ok([favourite]),
