@@ -13,7 +13,7 @@ vi.mock('../lib/realtime', async () => (await import('../components/tracking/fak
 const NOW = '2025-06-01T10:00:00.000Z';
 const LIVE = 'GET /v1/bookings?status=in_progress&role=owner&order=asc&limit=5';
 const UPCOMING = `GET /v1/bookings?status=pending%2Cconfirmed&from=${encodeURIComponent(NOW)}&role=owner&order=asc&limit=5`;
-const PAST = 'GET /v1/bookings?status=completed&role=owner&order=desc&limit=3';
+const PAST = 'GET /v1/bookings?status=completed&role=owner&order=desc&limit=10';
 const PETS = 'GET /v1/pets?status=active';
 const PLACES = 'GET /v1/users/me/places';
 const FAVOURITES = 'GET /v1/users/me/favourites';
@@ -132,9 +132,12 @@ describe('owner home', () => {
   });
 
   it('offers "book again" on recent completed bookings with the same pets, worker and place', async () => {
-    mockFetch(routes({ [PAST]: ok([aBooking({ id: PAST_ID, status: 'completed', actions: [] })]) }));
+    const done = (id: string, startsAt: string) => aBooking({ id, status: 'completed', startsAt, actions: [] });
+    // Last week's walk and the one before are the same booking to repeat: offered once.
+    mockFetch(routes({ [PAST]: ok([done(PAST_ID, '2025-05-26T07:00:00.000Z'), done('older', '2025-05-19T07:00:00.000Z')]) }));
     const w = await open();
     const again = w.find('[aria-label="Recent bookings"]');
+    expect(again.findAll('li')).toHaveLength(1);
     expect(again.text()).toContain('Solo walk');
     const href = again.find('a').attributes('href')!;
     const url = new URL(href, 'http://x');
