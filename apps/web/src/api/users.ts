@@ -1,5 +1,5 @@
 /** The signed-in account (`/v1/users/me...`) and platform settings for admins. */
-import type { CreatePlaceBody, Place, PlatformSettings, Session, UpdatePlaceBody, User } from '@walkydoggy/shared';
+import type { CreatePlaceBody, FavouriteBusiness, Place, PlatformSettings, Session, UpdatePlaceBody, User } from '@walkydoggy/shared';
 import { api } from './client';
 import { mediaForm } from './media';
 
@@ -26,4 +26,11 @@ export const placesApi = {
 export const adminApi = {
   settings: () => api.get<PlatformSettings>('/admin/settings'),
   updateSettings: (patch: Partial<PlatformSettings>) => api.put<PlatformSettings>('/admin/settings', patch),
+};
+
+/** A pet owner's favourite businesses (`/v1/users/me/favourites`, docs/api/catalog.md): at most 50, newest first. */
+export const favouritesApi = {
+  list: () => api.get<FavouriteBusiness[]>('/users/me/favourites'),
+  add: (businessId: string) => api.put(`/users/me/favourites/${businessId}`),
+  remove: (businessId: string) => api.delete(`/users/me/favourites/${businessId}`),
 };

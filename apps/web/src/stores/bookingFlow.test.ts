@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { fail, mockFetch, ok } from '../test/fetchMock';
-import { BIZ, PET, PET2, SERVICE, WORKER, WORKER2, aBooking, aBusiness, aPet, aService, slotAvailability } from '../test/bookingFixtures';
+import { BIZ, PET, PET2, SERVICE, WORKER, WORKER2, aBooking, aBusiness, aPet, aPlace, aService, slotAvailability } from '../test/bookingFixtures';
 import { missingVaccinations, slotsByDate, useBookingFlowStore } from './bookingFlow';
+
+const WORK_PLACE = '99999999-9999-4999-8999-999999999992';
 
 const AVAILABILITY = `GET /v1/services/${SERVICE}/availability?from=2025-06-01&to=2025-06-28&pets=1`;
 
@@ -123,6 +125,27 @@ describe('booking flow store', () => {
       startsAt: 'Choose a time.',
       location: 'Click the map where the service should take place.',
     });
+  });
+
+  it('starts from a "book again" prefill: the pets, worker and saved place still offered, and no slot', async () => {
+    mockFetch(
+      routes({
+        [`GET /v1/services/${SERVICE}`]: ok(aService({ petTypes: ['dog', 'cat'] })),
+        'GET /v1/users/me/places': ok([aPlace(), aPlace({ id: WORK_PLACE, kind: 'work', label: 'Office', location: { lat: 52.5, lng: 13.3 } })]),
+      }),
+    );
+    const flow = useBookingFlowStore();
+    const gone = '12345678-1234-4234-8234-123456789012';
+    await flow.load(SERVICE, { prefill: { petIds: [PET2, gone], workerId: WORKER2, place: WORK_PLACE } });
+    expect(flow.petIds).toEqual([PET2]);
+    expect(flow.workerId).toBe(WORKER2);
+    expect(flow.location).toMatchObject({ kind: 'custom', placeId: WORK_PLACE, point: { lat: 52.5, lng: 13.3 }, street: 'Elm Road 12' });
+    expect(flow.startsAt).toBe('');
+
+    // A worker who no longer offers the service, or a place that is gone, leaves the usual defaults.
+    await flow.load(SERVICE, { prefill: { petIds: [], workerId: gone, place: gone } });
+    expect(flow.workerId).toBe('');
+    expect(flow.location.placeId).toBe(aPlace().id);
   });
 
   it('sends the chosen slot, worker and place with an Idempotency-Key that a retry re-uses', async () => {

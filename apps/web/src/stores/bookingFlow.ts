@@ -26,6 +26,7 @@ import { ApiError } from '../api/client';
 import { businessesApi, servicesApi, type Business, type Service } from '../api/businesses';
 import { petsApi, type Pet } from '../api/pets';
 import { placesApi } from '../api/users';
+import type { BookingPrefill } from '../lib/bookAgain';
 import { addDays, localDate, todayIn, weekdayOf } from '../lib/time';
 
 /** Days of availability asked for at once (the API allows 31). */
@@ -219,8 +220,11 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
     attempt = null;
   }
 
-  /** `excludeBookingId`: the owner's pending booking the form changes, so that its own time counts as free. */
-  async function load(serviceId: string, options: { excludeBookingId?: string } = {}): Promise<void> {
+  /**
+   * `excludeBookingId`: the owner's pending booking the form changes, so that its own time counts as free.
+   * `prefill` ("book again"): the pets, worker and place to start from, kept only where still offered.
+   */
+  async function load(serviceId: string, options: { excludeBookingId?: string; prefill?: BookingPrefill } = {}): Promise<void> {
     reset();
     excludeBookingId.value = options.excludeBookingId ?? '';
     service.value = (await servicesApi.get(serviceId)).data;
@@ -240,7 +244,19 @@ export const useBookingFlowStore = defineStore('bookingFlow', () => {
     const preferred = placeChoices.value.find((p) => p.kind === 'home') ?? placeChoices.value[0];
     if (preferred && location.kind !== 'business') choosePlace(preferred.id);
     durationMinutes.value = service.value.priceType === 'per_hour' ? (service.value.durationMinutes ?? 60) : null;
+    const prefill = options.prefill;
+    if (prefill) prefillChoices(prefill);
     await loadAvailability(today.value);
+    if (prefill?.workerId && workers.value.some((w) => w.workerId === prefill.workerId)) chooseWorker(prefill.workerId);
+  }
+
+  /** The pets (those the service still takes, up to its maximum) and the place of a "book again" link. */
+  function prefillChoices(prefill: BookingPrefill) {
+    const offered = new Set(petChoices.value.map((c) => c.pet.id));
+    const chosen = prefill.petIds.filter((id) => offered.has(id)).slice(0, service.value?.maxPets ?? 1);
+    if (chosen.length) petIds.value = chosen;
+    if (prefill.place === 'business' && locationKinds.value.includes('business')) choosePlace('business');
+    else if (prefill.place && placeChoices.value.some((p) => p.id === prefill.place)) choosePlace(prefill.place);
   }
 
   /** Loads `windowDays` days from `from` and keeps the choices that are still offered. */

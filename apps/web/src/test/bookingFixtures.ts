@@ -1,5 +1,5 @@
 /** Answers of the bookings API as docs/api/bookings.md describes them, for store and page tests. */
-import type { Availability, Booking, Payment } from '@walkydoggy/shared';
+import type { Availability, Booking, Payment, Place } from '@walkydoggy/shared';
 
 export const BIZ = '22222222-2222-4222-8222-222222222222';
 export const SERVICE = '44444444-4444-4444-8444-444444444444';
@@ -151,6 +151,20 @@ export function aPayment(overrides: Partial<Payment> = {}): Payment {
     refundedAt: null,
     createdAt: '2025-05-20T10:00:00.000Z',
     refunds: [],
+    ...overrides,
+  };
+}
+
+/** A saved place of the owner (`GET /v1/users/me/places`). */
+export function aPlace(overrides: Partial<Place> = {}): Place {
+  return {
+    id: '99999999-9999-4999-8999-999999999991',
+    kind: 'home',
+    label: 'Home',
+    address: { street: 'Elm Road 12', city: 'Berlin', postalCode: null, country: 'DE' },
+    location: { lat: 52.52, lng: 13.405 },
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
     ...overrides,
   };
 }
