@@ -54,7 +54,10 @@ async function insertBooking(b: Row, businessId = m.businessId, serviceId = m.se
   return row!.id;
 }
 
-async function insertPayment(bookingId: string, p: { amount: number; status: (typeof payments.$inferInsert)['status']; paidAt: Date | null; kind?: 'booking' | 'tip'; refunded?: number }) {
+async function insertPayment(
+  bookingId: string,
+  p: { amount: number; status: (typeof payments.$inferInsert)['status']; paidAt: Date | null; kind?: 'booking' | 'tip'; refunded?: number },
+) {
   await t.db.insert(payments).values({
     bookingId,
     payerId: m.petOwner.id,
@@ -169,7 +172,11 @@ describe('GET /v1/businesses/:id/overview', () => {
       expect(res.statusCode, res.body).toBe(200);
       const p = res.json().data.payouts;
       expect(p.setupPath).toBe('/business/payouts');
-      return { ready: p.ready, done: Object.fromEntries(p.items.map((i: { item: string; done: boolean }) => [i.item, i.done])), labels: p.items.map((i: { label: string }) => i.label) };
+      return {
+        ready: p.ready,
+        done: Object.fromEntries(p.items.map((i: { item: string; done: boolean }) => [i.item, i.done])),
+        labels: p.items.map((i: { label: string }) => i.label),
+      };
     };
     const none = await items();
     expect(none).toEqual({
@@ -180,7 +187,10 @@ describe('GET /v1/businesses/:id/overview', () => {
     await t.db.insert(payoutAccounts).values({ businessId: mk.businessId, provider: 'simulated', accountId: `acct_${mk.businessId}` });
     expect((await items()).done).toEqual({ account_created: true, details_submitted: false, charges_enabled: false, payouts_enabled: false });
     await t.db.update(payoutAccounts).set({ detailsSubmitted: true, chargesEnabled: true }).where(eq(payoutAccounts.businessId, mk.businessId));
-    expect(await items()).toMatchObject({ ready: false, done: { account_created: true, details_submitted: true, charges_enabled: true, payouts_enabled: false } });
+    expect(await items()).toMatchObject({
+      ready: false,
+      done: { account_created: true, details_submitted: true, charges_enabled: true, payouts_enabled: false },
+    });
     await t.db.update(payoutAccounts).set({ payoutsEnabled: true }).where(eq(payoutAccounts.businessId, mk.businessId));
     expect((await items()).ready).toBe(true);
   });
