@@ -31,8 +31,8 @@ type Booking = {
 };
 
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-/** Money as the web app shows it (shared formatMoney, en-GB); the demo city prices in euros. */
-const euros = (minor: number) => `€${(minor / 100).toFixed(2)}`;
+/** Money as the web app shows it (shared formatMoney, en-GB); the demo city (London) prices in pounds. */
+const pounds = (minor: number) => `£${(minor / 100).toFixed(2)}`;
 
 /**
  * The seeded demo business and its walking service. The seed (apps/api/src/seed/seed-city.ts) makes the
@@ -95,12 +95,12 @@ async function bookThroughForm(page: Page, businessId: string, service: Service,
   const box = (await map.boundingBox())!;
   await map.click({ position: { x: box.width / 2, y: box.height / 2 } });
   await page.getByText(/^Pin placed/).waitFor();
-  await page.getByLabel('Street and number').fill('Invalidenstraße 43');
+  await page.getByLabel('Street and number').fill('12 Elm Road');
   await page.getByLabel('Special instructions').fill('Bello pulls on the lead near cats.');
 }
 
-/** The local date (Europe/Berlin, the demo city's zone) of an instant, as the date select names it. */
-const berlinDate = (instant: string) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(instant));
+/** The local date (Europe/London, the demo city's zone) of an instant, as the date select names it. */
+const londonDate = (instant: string) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date(instant));
 
 export const tests: E2ETest[] = [
   {
@@ -122,7 +122,7 @@ export const tests: E2ETest[] = [
 
       // 1. Book the first free time through the form and pay in test mode.
       const first = slots[0]!;
-      await bookThroughForm(page, businessId, service, first, berlinDate(first.startsAt));
+      await bookThroughForm(page, businessId, service, first, londonDate(first.startsAt));
       await page.getByRole('table', { name: 'Price' }).getByText('Total').waitFor();
       await page.getByText(`Cancellation policy:`).waitFor();
       await screenshot(page, '30-booking-form');
@@ -150,7 +150,7 @@ export const tests: E2ETest[] = [
       assert(movedTo && movedTo !== first.startsAt, `the change form offers ${movedTo} as a new time`);
       await newSlot.check();
       await page.getByLabel('Special instructions').fill('Bello pulls on the lead near cats and squirrels.');
-      await page.getByText(`The price stays ${euros(requested.price.totalMinor)}`).waitFor();
+      await page.getByText(`The price stays ${pounds(requested.price.totalMinor)}`).waitFor();
       await screenshot(page, '42-change-booking');
       await page.getByRole('button', { name: 'Save changes' }).click();
       await page.getByText('Your changes are saved.').waitFor();
@@ -169,7 +169,7 @@ export const tests: E2ETest[] = [
       await screenshot(businessPage, '33-business-bookings');
       // The week view keeps each booking, with its long status, inside its day's column, at 1280 px and on a phone.
       await businessPage.getByRole('button', { name: 'Week', exact: true }).click();
-      await businessPage.getByLabel('Go to date').fill(berlinDate(movedTo));
+      await businessPage.getByLabel('Go to date').fill(londonDate(movedTo));
       const weekItem = businessPage.locator('.calendar__item', { hasText: service.name }).first();
       await weekItem.waitFor();
       const inside = await weekItem.evaluate((item) => {
@@ -221,11 +221,11 @@ export const tests: E2ETest[] = [
       await page.getByRole('heading', { name: `${service.name} · ${second.number}` }).waitFor();
       await page.getByRole('button', { name: 'Cancel booking' }).click();
       const half = Math.floor(second.price.totalMinor / 2);
-      await page.getByText(`If you cancel now you get back ${euros(half)} (50% of ${euros(second.price.totalMinor)}).`).waitFor();
+      await page.getByText(`If you cancel now you get back ${pounds(half)} (50% of ${pounds(second.price.totalMinor)}).`).waitFor();
       await screenshot(page, '34-cancel-refund-preview');
       await page.getByLabel('Reason for cancelling').fill('We are away that week.');
       await page.getByRole('button', { name: 'Confirm cancellation' }).click();
-      await page.getByText(`Booking cancelled. ${euros(half)} will be refunded to your card.`).waitFor();
+      await page.getByText(`Booking cancelled. ${pounds(half)} will be refunded to your card.`).waitFor();
       const refunded = await eventually(
         'the partial refund',
         async () => (await owner.get<Booking>(`/v1/bookings/${second.id}`)).data,
@@ -233,7 +233,7 @@ export const tests: E2ETest[] = [
       );
       assert(refunded.payment?.status === 'partially_refunded', `after a 50 % refund the payment is ${refunded.payment?.status}`);
       await page.reload();
-      await page.getByText(`refunded ${euros(half)}`).waitFor();
+      await page.getByText(`refunded ${pounds(half)}`).waitFor();
       await screenshot(page, '35-cancelled-partial-refund');
 
       // The first booking is untouched.
@@ -299,12 +299,12 @@ export const tests: E2ETest[] = [
       const tipSection = ownerPage.locator('section.tip');
       await tipSection.getByText(`100 % goes to ${job.business.name}`).waitFor();
       await tipSection.getByRole('button', { name: `Tip ${job.business.name}` }).click();
-      await tipSection.getByLabel(euros(500)).check();
+      await tipSection.getByLabel(pounds(500)).check();
       await tipSection.getByRole('button', { name: 'Continue' }).click();
       await tipSection.getByText('TEST MODE', { exact: true }).waitFor();
-      await tipSection.getByRole('button', { name: `Confirm test tip of ${euros(500)}` }).click();
-      await tipSection.getByText(`Thank you! ${euros(500)} goes to ${job.business.name}.`).waitFor();
-      await tipSection.getByText(`You tipped ${euros(500)}.`).waitFor();
+      await tipSection.getByRole('button', { name: `Confirm test tip of ${pounds(500)}` }).click();
+      await tipSection.getByText(`Thank you! ${pounds(500)} goes to ${job.business.name}.`).waitFor();
+      await tipSection.getByText(`You tipped ${pounds(500)}.`).waitFor();
       await screenshot(ownerPage, '40-tip-thanks');
       const { data: paymentsOfJob } = await owner.get<Payment[]>(`/v1/payments?bookingId=${job.id}`);
       const tip = paymentsOfJob.find((p) => p.kind === 'tip');
@@ -312,7 +312,7 @@ export const tests: E2ETest[] = [
       assert(tip.amountMinor === 500 && tip.platformFeeMinor === 0 && tip.businessPayoutMinor === 500, `the tip's split: ${JSON.stringify(tip)}`);
 
       // Its invoice, from the booking page: the API's document in the page, and as a PDF.
-      await ownerPage.getByRole('link', { name: `Invoice of the tip ${euros(500)}` }).click();
+      await ownerPage.getByRole('link', { name: `Invoice of the tip ${pounds(500)}` }).click();
       await ownerPage.waitForURL(`**/payments/${tip.id}/invoice`);
       const invoice = ownerPage.frameLocator(`iframe[title="Invoice for booking ${job.number}"]`);
       await invoice.getByText(`Booking ${job.number}`).waitFor();
@@ -341,7 +341,7 @@ export const tests: E2ETest[] = [
       await owned.getByRole('heading', { name: 'Earnings', level: 1 }).waitFor();
       const { data: earnings } = await business.get<{ netMinor: number; grossMinor: number }>(`/v1/businesses/${businessId}/earnings`);
       assert(earnings.grossMinor >= job.price.totalMinor, `earnings do not count the captured walk: ${JSON.stringify(earnings)}`);
-      await owned.locator('.figure--total').getByText(euros(earnings.netMinor)).waitFor();
+      await owned.locator('.figure--total').getByText(pounds(earnings.netMinor)).waitFor();
       await owned.getByRole('button', { name: 'Set up payouts' }).click();
       await owned.waitForURL('**/business/payouts?**');
       await owned.getByText('TEST MODE', { exact: true }).waitFor();
@@ -373,7 +373,7 @@ export const tests: E2ETest[] = [
       const slot = (await freeSlots(owner, service.id))[0];
       assert(slot, 'the demo walk has no free slot in four weeks');
 
-      await bookThroughForm(page, businessId, service, slot, berlinDate(slot.startsAt));
+      await bookThroughForm(page, businessId, service, slot, londonDate(slot.startsAt));
       await page.getByLabel('Repeat every week').check();
       await page.getByLabel('Number of times', { exact: true }).fill('3');
       await page.getByText(/^Every week on \w{3}, 3 times: 3 visits/).waitFor();

@@ -178,17 +178,17 @@ export const tests: E2ETest[] = [
       assert(bello.weightKg === 12.5 && bello.allergies.join() === 'chicken,pollen', `Bello's details: ${JSON.stringify(bello)}`);
 
       // Search: with no place chosen it starts at the platform's default area (here: where the seeded
-      // businesses are, Berlin), and the list and the map show them.
+      // businesses are, London), and the list and the map show them.
       await page.getByRole('link', { name: 'Search' }).first().click();
       await page.getByRole('heading', { name: 'Find pet care near you' }).waitFor();
       const results = page.locator('.result');
       await results.first().waitFor();
-      // The price filter is labelled in the currency of the prices found (the Berlin demo prices in euros).
-      await page.getByLabel('Max price (€)', { exact: true }).waitFor();
+      // The price filter is labelled in the currency of the prices found (the London demo prices in pounds).
+      await page.getByLabel('Max price (£)', { exact: true }).waitFor();
       const shown = await results.count();
       const { data: config } = (await (await page.request.get('/v1/config')).json()) as { data: { defaultArea: { label: string; lat: number; lng: number } } };
-      assert(config.defaultArea?.label === 'Berlin', `the default area is ${JSON.stringify(config.defaultArea)}`);
-      await page.getByText(/businesses? near Berlin/).waitFor();
+      assert(config.defaultArea?.label === 'London', `the default area is ${JSON.stringify(config.defaultArea)}`);
+      await page.getByText(/businesses? near London/).waitFor();
       const api = await page.request.get(`/v1/businesses/search?lat=${config.defaultArea.lat}&lng=${config.defaultArea.lng}&radius=10&sort=distance&limit=20`);
       const { data: found } = (await api.json()) as { data: { id: string; name: string }[] };
       assert(shown === found.length && shown > 0, `the list shows ${shown} businesses, the API ${found.length}`);

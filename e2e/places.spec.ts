@@ -5,7 +5,7 @@ import { DEMO } from './support/server.js';
 
 const stamp = Date.now();
 const password = 'long walks on the beach';
-/** Digits-with-decimals as in "52.53170, 13.38470": what a page must never show for a place. */
+/** Digits-with-decimals as in "51.47810, -0.19960": what a page must never show for a place. */
 const COORDINATES = /-?\d{1,3}\.\d{4,}/;
 
 type Service = { id: string; name: string; type: string; active: boolean };
@@ -35,14 +35,14 @@ export const tests: E2ETest[] = [1280, PHONE.width].map((width) => ({
     // A saved home near the business (typing the address and moving the pin is what the form does; the API stores the same).
     const home = await owner.post<{ id: string }>('/v1/users/me/places', {
       kind: 'home',
-      address: { street: 'Invalidenstraße 43', city: 'Berlin', postalCode: '10115', country: 'Germany' },
+      address: { street: '12 Elm Road', city: 'London', postalCode: 'SW6 1AA', country: 'United Kingdom' },
       location: { lat: biz.location.lat + 0.003, lng: biz.location.lng - 0.004 },
     });
     assert(home.status === 201, `saving the home answered ${home.status}: ${JSON.stringify(home.error)}`);
 
     await page.goto('/profile');
     await page.getByRole('heading', { name: 'Saved places' }).waitFor();
-    await page.getByTestId('place-list').getByText('Invalidenstraße 43, 10115 Berlin, Germany').waitFor();
+    await page.getByTestId('place-list').getByText('12 Elm Road, SW6 1AA London, United Kingdom').waitFor();
     await page.getByRole('button', { name: 'Add a place' }).click();
     await page.getByRole('heading', { name: 'Add a place' }).waitFor();
     await screenshot(page, `60-profile-saved-places-${width}`);
@@ -51,7 +51,7 @@ export const tests: E2ETest[] = [1280, PHONE.width].map((width) => ({
     await page.goto(`/book/${walk.id}`);
     await page.getByRole('heading', { name: `Book: ${walk.name}` }).waitFor();
     const saved = page.getByTestId('saved-places');
-    await saved.getByText('Home — Invalidenstraße 43, Berlin').waitFor();
+    await saved.getByText('Home — 12 Elm Road, London').waitFor();
     assert(await saved.locator('input[type="radio"]').first().isChecked(), 'the saved home is not chosen by default');
     await page.locator('input[name="slot"]').first().check();
     await screenshot(page, `61-booking-at-saved-home-${width}`);
@@ -62,16 +62,16 @@ export const tests: E2ETest[] = [1280, PHONE.width].map((width) => ({
     const bookingId = new URL(page.url()).pathname.split('/')[2]!;
     await page.getByRole('button', { name: 'Confirm test payment' }).click();
     await page.waitForURL(`**/bookings/${bookingId}/confirmed`);
-    await page.getByText('Your home: Invalidenstraße 43, 10115 Berlin, Germany').waitFor();
+    await page.getByText('Your home: 12 Elm Road, SW6 1AA London, United Kingdom').waitFor();
     await noCoordinates(page, 'the confirmation');
     await screenshot(page, `62-booking-confirmed-address-${width}`);
     if (width === PHONE.width) await assertNoSidewaysScroll(page, 'the confirmation');
 
     await page.goto(`/bookings/${bookingId}`);
-    await page.getByText('Your home: Invalidenstraße 43, 10115 Berlin, Germany').waitFor();
+    await page.getByText('Your home: 12 Elm Road, SW6 1AA London, United Kingdom').waitFor();
     await noCoordinates(page, 'the booking page');
     await screenshot(page, `63-booking-page-address-${width}`);
     const { data: booking } = await owner.get<{ location: { kind: string; address: { street: string } } }>(`/v1/bookings/${bookingId}`);
-    assert(booking.location.kind === 'owner_home' && booking.location.address.street === 'Invalidenstraße 43', `stored ${JSON.stringify(booking.location)}`);
+    assert(booking.location.kind === 'owner_home' && booking.location.address.street === '12 Elm Road', `stored ${JSON.stringify(booking.location)}`);
   },
 }));

@@ -10,12 +10,13 @@ import { tests as bookingTests } from './bookings.spec.js';
 import { tests as catalogTests } from './catalog.spec.js';
 import { tests as mapTests } from './maps.spec.js';
 import { tests as placesTests } from './places.spec.js';
+import { tests as firstMinutesTests } from './first-minutes.spec.js';
 import { tests as geocodeTests } from './geocode.spec.js';
 import { tests as walkTests } from './walk.spec.js';
 import { contextFor, type E2ETest } from './support/harness.js';
 import { repoRoot, startServer } from './support/server.js';
 
-const suites: E2ETest[] = [...authTests, ...catalogTests, ...geocodeTests, ...mapTests, ...bookingTests, ...placesTests, ...walkTests];
+const suites: E2ETest[] = [...authTests, ...catalogTests, ...geocodeTests, ...mapTests, ...bookingTests, ...placesTests, ...walkTests, ...firstMinutesTests];
 const only = process.argv[2];
 const selected = only ? suites.filter((t) => t.name.includes(only)) : suites;
 

@@ -20,7 +20,8 @@ export async function signInThroughForm(page: Page, email: string, password: str
   await page.getByLabel('E-mail', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL('**/dashboard');
+  // Each role lands on its home: owners (and admins) the dashboard, managers their business, workers Today.
+  await page.waitForURL((url) => ['/dashboard', '/business', '/worker/today'].includes(url.pathname));
 }
 
 export type ApiClient = {

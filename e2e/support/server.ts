@@ -28,12 +28,13 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * What the e2e server starts with: demo businesses around Berlin (the seed's demo accounts share one
+ * What the e2e server starts with: demo businesses around London, the demo city of `npm start`, with the
+ * demo business in Fulham (the seed's demo accounts share one
  * password), and an admin made the real way, by `npm run admin:create`, whose set-password link the
  * running server mails to the outbox.
  */
 export const DEMO = {
-  city: 'Berlin',
+  city: 'London',
   admin: 'admin@e2e.walkydoggy.test',
   /** The seed's demo business owner (business 0 of the city) and its worker; see apps/api/src/seed/seed-city.ts. */
   business: 'business@demo.walkydoggy.test',

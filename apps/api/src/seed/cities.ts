@@ -12,6 +12,8 @@ export type City = {
   priceLevel: number;
   districts: string[];
   postalPrefix: string;
+  /** Where the demo business (the one the demo accounts run) is: the README's story ("a walker in Fulham"). */
+  demo: { district: string; lat: number; lng: number };
 };
 
 export const CITIES: City[] = [
@@ -27,6 +29,7 @@ export const CITIES: City[] = [
     priceLevel: 1,
     districts: ['Camden', 'Hackney', 'Islington', 'Clapham', 'Brixton', 'Greenwich', 'Hampstead', 'Fulham', 'Shoreditch', 'Wimbledon'],
     postalPrefix: 'SW',
+    demo: { district: 'Fulham', lat: 51.4781, lng: -0.1996 },
   },
   {
     key: 'berlin',
@@ -40,6 +43,7 @@ export const CITIES: City[] = [
     priceLevel: 0.95,
     districts: ['Mitte', 'Kreuzberg', 'Neukölln', 'Prenzlauer Berg', 'Charlottenburg', 'Friedrichshain', 'Schöneberg', 'Pankow'],
     postalPrefix: '10',
+    demo: { district: 'Mitte', lat: 52.52, lng: 13.405 },
   },
   {
     key: 'paris',
@@ -53,6 +57,7 @@ export const CITIES: City[] = [
     priceLevel: 1.1,
     districts: ['Le Marais', 'Montmartre', 'Belleville', 'Batignolles', 'Bastille', 'Montparnasse', 'Passy', 'Saint-Germain'],
     postalPrefix: '750',
+    demo: { district: 'Le Marais', lat: 48.859, lng: 2.362 },
   },
   {
     key: 'new-york',
@@ -66,6 +71,7 @@ export const CITIES: City[] = [
     priceLevel: 1.4,
     districts: ['Brooklyn Heights', 'Williamsburg', 'Upper West Side', 'Harlem', 'Astoria', 'Chelsea', 'Park Slope', 'Tribeca'],
     postalPrefix: '100',
+    demo: { district: 'Chelsea', lat: 40.7465, lng: -74.0014 },
   },
   {
     key: 'san-francisco',
@@ -79,6 +85,7 @@ export const CITIES: City[] = [
     priceLevel: 1.5,
     districts: ['Mission', 'Noe Valley', 'Sunset', 'Richmond', 'SoMa', 'Marina', 'Bernal Heights', 'Haight-Ashbury'],
     postalPrefix: '941',
+    demo: { district: 'Mission', lat: 37.7599, lng: -122.4148 },
   },
   {
     key: 'amsterdam',
@@ -92,6 +99,7 @@ export const CITIES: City[] = [
     priceLevel: 1.05,
     districts: ['Jordaan', 'De Pijp', 'Oud-West', 'Oost', 'Noord', 'Westerpark', 'Zuid', 'Centrum'],
     postalPrefix: '10',
+    demo: { district: 'Jordaan', lat: 52.3745, lng: 4.8807 },
   },
 ];
 

@@ -220,8 +220,12 @@ export async function seedCity(db: Db, storage: Storage | null, opts: SeedOption
     const name = individual
       ? `${owner.first_name}'s ${rng.pick(SERVICE_CATALOG[primary].suffixes)}`
       : `${rng.pick(NAME_STEMS)} ${rng.chance(0.3) ? `${rng.pick(city.districts)} ` : ''}${rng.pick(SERVICE_CATALOG[primary].suffixes)}`;
-    const district = rng.pick(city.districts);
-    const at = pointNear(rng, city, city.spreadKm);
+    const isDemo = ownerId === demoBusinessOwner;
+    const picked = rng.pick(city.districts);
+    const spread = pointNear(rng, city, city.spreadKm);
+    // The demo business sits in the city's demo district (London: Fulham), so the README's first search finds it.
+    const district = isDemo ? city.demo.district : picked;
+    const at = isDemo ? { lat: city.demo.lat, lng: city.demo.lng } : spread;
     const roll = rng.next();
     // The demo business is always listed, whatever the seed.
     const status =

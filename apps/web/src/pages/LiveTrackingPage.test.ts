@@ -8,6 +8,7 @@ import { fakeRealtime } from '../components/tracking/fakeRealtime';
 import WalkMap from '../components/tracking/WalkMap.vue';
 import { useSessionStore } from '../stores/session';
 import LiveTrackingPage from './LiveTrackingPage.vue';
+import { haversineMeters } from '@walkydoggy/shared';
 
 vi.mock('../lib/realtime', async () => (await import('../components/tracking/fakeRealtime')).fakeRealtimeModule());
 
@@ -45,7 +46,10 @@ describe('live tracking page', () => {
     expect(map().props('route')).toHaveLength(1);
     expect(map().props('route')[0]).toHaveLength(3);
     expect(map().props('worker')).toEqual({ lng: 13.402, lat: 52.52 });
-    expect(w.find('[data-testid="position-text"]').text()).toBe('52.52000, 13.40200');
+    // In words, how far from the booking's place (the fixture's destination), never coordinates.
+    const metres = Math.round(haversineMeters({ lng: 13.402, lat: 52.52 }, { lng: 13.4, lat: 52.52 }));
+    expect(metres).toBeGreaterThan(100);
+    expect(w.find('[data-testid="position-text"]').text()).toBe(`${metres} m from the booking's address`);
     // About 136 m on two legs of ~68 m.
     expect(w.find('[data-testid="distance"]').text()).toMatch(/^13[5-7] m$/);
 
