@@ -100,7 +100,9 @@ describe('business home', () => {
     expect(today).toContain('Rex, Bella');
     expect(today).toContain('Will Worker');
     expect(today).toContain('At the business');
-    expect(section(wrapper!, 'Requests waiting').findAll('li')).toHaveLength(2);
+    const requests = section(wrapper!, 'Requests waiting').findAll('li');
+    expect(requests).toHaveLength(2);
+    expect(requests[0]!.text()).toContain('WD-7K3M-9Q2P · Olivia Owner · Bella · Chausseestraße 10, Berlin');
     const week = section(wrapper!, 'This week').text();
     expect(week).toContain('7');
     expect(week).toContain('€123.45');
