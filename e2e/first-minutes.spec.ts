@@ -76,7 +76,10 @@ export const tests: E2ETest[] = [1280, PHONE.width].map((width) => ({
     await page.goto('/');
     const where = page.getByRole('combobox', { name: 'Where do you need care?' });
     await where.fill('Fulham');
-    await page.getByRole('option', { name: /^Fulham, London/ }).first().waitFor();
+    await page
+      .getByRole('option', { name: /^Fulham, London/ })
+      .first()
+      .waitFor();
     await where.press('ArrowDown');
     await where.press('Enter');
     await page.getByLabel('Service').selectOption('walking');
