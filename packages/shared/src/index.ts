@@ -22,3 +22,4 @@ export * from './realtime.js';
 export * from './input.js';
 export * from './setoff.js';
 export * from './jobcard.js';
+export * from './overview.js';

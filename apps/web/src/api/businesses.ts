@@ -1,5 +1,5 @@
 /** Businesses (`/v1/businesses`), their services, and the admin's verification decision. */
-import type { BusinessBookingSettings } from '@walkydoggy/shared';
+import type { BusinessBookingSettings, BusinessOverview } from '@walkydoggy/shared';
 import { api, queryString } from './client';
 import type { Media } from './media';
 import type { Species } from './pets';
@@ -69,6 +69,8 @@ export type BusinessInput = Partial<
 export const businessesApi = {
   list: (verificationStatus?: VerificationStatus, cursor?: string | null) => api.get<Business[]>(`/businesses${queryString({ verificationStatus, cursor })}`),
   get: (id: string) => api.get<Business>(`/businesses/${id}`),
+  /** The business home: today, requests waiting, this week, workers online, payout set-up. */
+  overview: (id: string) => api.get<BusinessOverview>(`/businesses/${id}/overview`),
   create: (body: BusinessInput) => api.post<Business>('/businesses', body),
   update: (id: string, body: BusinessInput) => api.put<Business>(`/businesses/${id}`, body),
   addPhoto: (id: string, mediaId: string) => api.post<Media>(`/businesses/${id}/photos`, { mediaId }),

@@ -4,6 +4,7 @@ import {
   businessDocumentBodySchema,
   businessDocumentSchema,
   businessListQuerySchema,
+  businessOverviewSchema,
   businessSchema,
   catalogMediaSchema,
   createBusinessBodySchema,
@@ -18,12 +19,14 @@ import type { Platform } from '../../platform/platform.js';
 import { requestMeta } from '../auth/auth.routes.js';
 import { optionalAuth, viewerOf } from './business-access.js';
 import { createBusinessesService } from './businesses.service.js';
+import { createOverviewService } from './businesses.overview.js';
 
 const params = z.object({ id: z.uuid() });
 
 export function businessesModule(p: Pick<Platform, 'db' | 'clock' | 'guard' | 'realtime'>): FastifyPluginAsyncZod {
   return async (app) => {
     const service = createBusinessesService(p);
+    const overview = createOverviewService(p);
     const tags = ['businesses'];
     const security = [{ bearerAuth: [] }];
     const { authenticate, requireRole, requireVerifiedEmail } = p.guard;
@@ -59,6 +62,22 @@ export function businessesModule(p: Pick<Platform, 'db' | 'clock' | 'guard' | 'r
       '/businesses/:id',
       { preHandler: optionalAuth(p.guard), schema: { tags, operationId: 'getBusiness', params, response: { 200: okEnvelope(businessSchema) } } },
       async (request) => ok(await service.view(p.db, request.params.id, viewerOf(request))),
+    );
+
+    app.get(
+      '/businesses/:id/overview',
+      {
+        preHandler: [authenticate],
+        schema: {
+          tags,
+          operationId: 'getBusinessOverview',
+          summary: "The business home: today's schedule, requests waiting, this week's figures, workers online, payout set-up",
+          security,
+          params,
+          response: { 200: okEnvelope(businessOverviewSchema) },
+        },
+      },
+      async (request) => ok(await overview(request.actor, request.params.id)),
     );
 
     app.put(
