@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { apiAs, makePng, registerVerified, signInThroughForm } from './support/api.js';
+import { apiAs, eventually, makePng, registerVerified, signInThroughForm } from './support/api.js';
 import { PHONE, assert, assertNoSidewaysScroll, type E2ETest } from './support/harness.js';
 import { waitForMailLink } from './support/outbox.js';
 import { DEMO } from './support/server.js';
@@ -188,7 +188,14 @@ export const tests: E2ETest[] = [
       const shown = await results.count();
       const { data: config } = (await (await page.request.get('/v1/config')).json()) as { data: { defaultArea: { label: string; lat: number; lng: number } } };
       assert(config.defaultArea?.label === 'London', `the default area is ${JSON.stringify(config.defaultArea)}`);
-      await page.getByText(/businesses? near London/).waitFor();
+      const status = page.locator('.search-layout__list > p[role="status"]');
+      const said = await eventually(
+        'the search page naming its area',
+        () => status.innerText(),
+        (t) => / near /.test(t),
+        15_000,
+      );
+      assert(/^\d+\+? businesse?s? near London$/.test(said.trim()), `the search page says "${said}"`);
       const api = await page.request.get(`/v1/businesses/search?lat=${config.defaultArea.lat}&lng=${config.defaultArea.lng}&radius=10&sort=distance&limit=20`);
       const { data: found } = (await api.json()) as { data: { id: string; name: string }[] };
       assert(shown === found.length && shown > 0, `the list shows ${shown} businesses, the API ${found.length}`);
