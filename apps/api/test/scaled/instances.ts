@@ -4,6 +4,9 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { START_WINDOW_MAX_MINUTES } from '@walkydoggy/shared';
+import { businesses } from '@walkydoggy/shared/db';
+import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -156,6 +159,8 @@ export async function scaledWorld() {
   const database: Database = postgresDatabase(dbUrl, 3);
   const seeder: TestApp = await createTestApp({ sameDatabaseAs: { database } });
   const m: Marketplace = await marketplace(seeder, { business: { operatingHours: allWeek('00:00', '23:59') } });
+  // Workers may start a booking only from the start window before it (default 2 h); the walks here start now.
+  await seeder.db.update(businesses).set({ startWindowMinutes: START_WINDOW_MAX_MINUTES }).where(eq(businesses.id, m.businessId));
   await setAvailability(
     seeder,
     m.worker.workerId,
@@ -175,9 +180,14 @@ export async function scaledWorld() {
   };
 }
 
-/** The pet owner asks for a walk tomorrow at noon (Berlin); its id. */
+/**
+ * The pet owner asks for a walk a few hours from now (Berlin), so that the worker may start it now: the
+ * world's business lets its workers start within a day (`startWindowMinutes`, set in `scaledWorld`); its id.
+ */
 export async function requestBooking(instance: Instance, m: Marketplace): Promise<string> {
-  const startsAt = DateTime.now().setZone('Europe/Berlin').plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+  let startsAt = DateTime.now().setZone('Europe/Berlin').plus({ hours: 3 }).startOf('hour');
+  // The worker is available 00:00–23:59: a walk that would run past midnight moves to 01:00.
+  if (startsAt.hour >= 22) startsAt = startsAt.plus({ days: 1 }).set({ hour: 1 });
   const booking = await ok(instance, 'POST', '/v1/bookings', {
     token: m.petOwner.accessToken,
     body: {
