@@ -25,7 +25,13 @@ const near = z
   });
 
 export const geocodeQuerySchema = z.object({
-  q: z.string().trim().min(2, { message: 'Type at least 2 characters.' }).max(200, { message: 'At most 200 characters.' }),
+  q: z
+    .string()
+    .trim()
+    .min(2, { message: 'Type at least 2 characters.' })
+    .max(200, { message: 'At most 200 characters.' })
+    // A percent-escape left in after decoding is a malformed URL (no place name has one).
+    .refine((q) => !/%[0-9a-f]{1,2}/i.test(q), { message: 'This is not a place name: the address has a malformed %-escape.' }),
   near: near.optional(),
   limit: z.coerce.number().int().min(1).max(GEOCODE_MAX_RESULTS).default(GEOCODE_DEFAULT_RESULTS),
   /** Preferred language of the names (BCP 47), passed to an HTTP provider. */

@@ -42,6 +42,14 @@ export type BaseEntry = {
 /** Operations of the document not covered, each with the reason. */
 export const EXEMPT: Record<string, string> = {};
 
+/** A saved place (kind `other`: a person may keep many). */
+const placeBody = () => ({
+  kind: 'other',
+  label: 'Studio',
+  address: { street: 'Chausseestraße 10', city: 'Berlin', postalCode: '10115', country: 'Germany' },
+  location: { lat: 52.531, lng: 13.381 },
+});
+
 const HOME = {
   kind: 'owner_home',
   lat: 52.531,
@@ -155,6 +163,18 @@ export const BASE: Record<string, BaseEntry> = {
   updateMe: { build: (w) => ({ actor: w.auth.me, body: { firstName: 'Robin', lastName: 'Walker', phone: '+49 30 1234567' } }) },
   deleteMe: { phase: 2, build: (w) => ({ actor: w.auth.deleteMe, body: { password: w.auth.deleteMe.password } }) },
   exportMe: { build: (w) => ({ actor: w.petOwner }) },
+  uploadAvatar: { build: (w) => ({ actor: w.petOwner, upload: { purpose: null } }) },
+  deleteAvatar: { phase: 2, build: (w) => ({ actor: w.petOwner }) },
+  listMyPlaces: { build: (w) => ({ actor: w.petOwner }) },
+  createMyPlace: { phase: 2, build: (w) => ({ actor: w.places.maker, body: placeBody() }) },
+  updateMyPlace: { build: (w) => ({ actor: w.petOwner, path: { id: w.places.fuzz }, body: { label: 'Studio' } }) },
+  deleteMyPlace: { phase: 2, build: (w) => ({ actor: w.petOwner, path: { id: w.places.toDelete } }) },
+  listFavourites: { build: (w) => ({ actor: w.petOwner }) },
+  addFavourite: { build: (w) => ({ actor: w.petOwner, path: { businessId: w.businessA } }) },
+  removeFavourite: { phase: 2, build: (w) => ({ actor: w.petOwner, path: { businessId: w.businessA } }) },
+  geocode: { build: () => ({ query: { q: 'Berlin', limit: '5' } }) },
+  reverseGeocode: { build: () => ({ query: { lat: '52.52', lng: '13.405' } }) },
+  getBusinessOverview: { build: (w) => ({ actor: w.owner, path: { id: w.bizC } }) },
   getPlatformSettings: { build: (w) => ({ actor: w.admin }) },
   updatePlatformSettings: {
     build: (w) => ({ actor: w.admin, body: { requireTwoFactorForBusiness: false, platformFeeBpsStandard: 1500, platformFeeBpsPremium: 1000 } }),
@@ -359,6 +379,7 @@ export const BASE: Record<string, BaseEntry> = {
     build: (w) => ({ actor: w.petOwner, query: { limit: '10', status: 'pending', from: '2030-06-01', to: '2030-07-01', role: 'owner', order: 'asc' } }),
   },
   getBooking: { build: (w) => ({ actor: w.petOwner, path: { id: w.bookings.confirmed } }) },
+  getJobCard: { build: (w) => ({ actor: w.owner, path: { id: w.bookings.confirmed } }) },
   updateBooking: {
     build: (w) => ({
       actor: w.petOwner,

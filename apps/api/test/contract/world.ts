@@ -188,8 +188,19 @@ export async function buildWorld(t: TestApp, stripe: { t: TestApp; fake: FakeStr
   const pi = [...stripe.fake.intents.values()].find((i) => i.metadata.paymentId === stripePayment)!;
   stripe.fake.confirmCard(pi.id);
 
+  // The embedded gazetteer loads on its first use (the server loads it before it listens): load it here,
+  // so that the first geocode request of the run is not timed with the load.
+  must(await t.app.inject({ method: 'GET', url: '/v1/geocode?q=Berlin' }), 200, 'geocoder warm-up');
   const rest = { password: session(await t.newUser()), me: session(await t.newUser()), deleteMe: session(await t.newUser()) };
+  // Saved places: one to change, one to delete; new ones are made by an account of their own (at most 20 each).
+  const placeBody = { kind: 'other', label: 'Studio', address: { street: 'Chausseestraße 10', city: 'Berlin' }, location: { lat: 52.531, lng: 13.381 } };
+  const places = {
+    fuzz: must(await call(t, petOwner, 'POST', '/v1/users/me/places', placeBody), 201, 'place').id as string,
+    toDelete: must(await call(t, petOwner, 'POST', '/v1/users/me/places', placeBody), 201, 'place').id as string,
+    maker: session(await t.newUser({ role: 'pet_owner' })),
+  };
   return {
+    places,
     /** Where the apps' clocks stand once the world is built (the two-factor accounts moved the main one on). */
     clock: t.clock.now().toISOString(),
     owner: session(m.owner),

@@ -12,7 +12,7 @@ import {
 import { businesses, favouriteBusinesses } from '@walkydoggy/shared/db';
 import type { Platform } from '../../platform/platform.js';
 import type { Actor } from '../../platform/auth-guard.js';
-import { Conflict } from '../../platform/errors.js';
+import { Conflict, NotFound } from '../../platform/errors.js';
 import { visibleBusiness } from '../businesses/business-access.js';
 
 /*
@@ -125,9 +125,15 @@ export function favouritesRoutes(p: Platform): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        await p.db
+        const removed = await p.db
           .delete(favouriteBusinesses)
-          .where(and(eq(favouriteBusinesses.userId, request.actor.id), eq(favouriteBusinesses.businessId, request.params.businessId)));
+          .where(and(eq(favouriteBusinesses.userId, request.actor.id), eq(favouriteBusinesses.businessId, request.params.businessId)))
+          .returning({ id: favouriteBusinesses.businessId });
+        // Idempotent for a business that exists; an id that names no business at all is a 404.
+        if (!removed.length) {
+          const [known] = await p.db.select({ id: businesses.id }).from(businesses).where(eq(businesses.id, request.params.businessId));
+          if (!known) throw new NotFound('Business');
+        }
         return { success: true as const, message: 'Removed from your favourites.' };
       },
     );
